@@ -1,0 +1,65 @@
+package org.asynclm.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Callable;
+import org.asynclm.runtime.bench.RuntimeBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {BenchCommand.Runtime.class},
+        footer = {"", "Example:", "  bin/asynclm bench runtime --json"})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "runtime", mixinStandardHelpOptions = true,
+            description = "The runtime's bookkeeping cost per generated token and per interrupt, with a null engine "
+                    + "and instant tools (targets: p99 below 2 us per token and 50 us per interrupt).",
+            footer = {"", "Example:", "  bin/asynclm bench runtime --json"})
+    static final class Runtime implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--calls", defaultValue = "20000", description = "Calls per run (default: ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--text-tokens", defaultValue = "64", description = "Free-text tokens between calls (default: ${DEFAULT-VALUE}).")
+        int textTokens;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "Runs; all but the last warm up (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            RuntimeBenchmark.Result r = RuntimeBenchmark.run(calls, textTokens, Math.max(1, rounds));
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            n.put("ns_per_token_p50", r.nsPerTokenP50());
+            n.put("ns_per_token_p99", r.nsPerTokenP99());
+            n.put("us_per_interrupt_p50", r.usPerInterruptP50());
+            n.put("us_per_interrupt_p99", r.usPerInterruptP99());
+            n.put("tokens", r.tokens());
+            n.put("interrupts", r.interrupts());
+            if (json) {
+                spec.commandLine().getOut().println(Json.pretty(n));
+            } else {
+                spec.commandLine().getOut().print(new Table("measure", "p50", "p99")
+                        .row("ns per token", r.nsPerTokenP50(), r.nsPerTokenP99())
+                        .row("us per interrupt", r.usPerInterruptP50(), r.usPerInterruptP99())
+                        .render());
+            }
+            return 0;
+        }
+    }
+}

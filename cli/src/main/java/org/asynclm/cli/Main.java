@@ -1,0 +1,39 @@
+package org.asynclm.cli;
+
+import java.io.PrintWriter;
+import org.asynclm.runtime.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "asynclm", mixinStandardHelpOptions = true, version = "asynclm 0.1.0",
+        description = "Asynchronous LLM function calling: simulate the runtime, generate traces, fine-tune Llama, "
+                + "evaluate on BFCL.",
+        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Example:", "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5"})
+public final class Main {
+
+    /** Exit code for a user mistake: bad input, a bad option. */
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof BadInputException) {
+                err.println("asynclm: " + ex.getMessage());
+                err.flush();
+                return BAD_INPUT;
+            }
+            throw ex;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,246 @@
+package org.asynclm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Method;
+import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.scenario.LatencyDistribution;
+import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.scenario.ScenarioCall;
+import org.asynclm.runtime.scenario.ScenarioJson;
+import org.asynclm.runtime.scenario.SyntheticScenarios;
+import org.asynclm.runtime.sim.Bounds;
+import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.timeline.ChromeTrace;
+import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Runs one task under Sync, Sync-Parallel, Async-Naive and Async with the teacher engine (a "
+                + "perfect model) and simulated tools on a virtual clock, and compares their latency.",
+                "Times run from the first generated token: makespan to the last generated token, last result to "
+                        + "the last tool completion."},
+        footer = {"", "Examples:",
+                "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5",
+                "  bin/asynclm simulate --synthetic chains --chains 3 --length 4 --seed 2 --tpot-ms 5 "
+                        + "--timeline runs/chains.json --json",
+                "  bin/asynclm simulate --scenario my-task.json --methods sync,async"})
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--synthetic", paramLabel = "KIND",
+                description = "A generated task: 'parallel' (independent calls) or 'chains' (each call copies a "
+                        + "value out of the previous result).")
+        String synthetic;
+
+        @Option(names = "--scenario", paramLabel = "FILE", description = "A task from a scenario JSON file.")
+        Path scenario;
+    }
+
+    @Option(names = "--calls", paramLabel = "N", defaultValue = "5", description = "Calls of a parallel task (default: ${DEFAULT-VALUE}).")
+    int calls;
+
+    @Option(names = "--chains", paramLabel = "K", defaultValue = "3", description = "Chains of a chains task (default: ${DEFAULT-VALUE}).")
+    int chains;
+
+    @Option(names = "--length", paramLabel = "L", defaultValue = "3", description = "Calls per chain (default: ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the generated task (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--tpot-ms", paramLabel = "T", defaultValue = "5", description = "Time per generated token, ms (default: ${DEFAULT-VALUE}).")
+    double tpotMs;
+
+    @Option(names = "--prefill-ms-per-token", paramLabel = "P", defaultValue = "0",
+            description = "Cost of each token appended to the context, ms (default: ${DEFAULT-VALUE}).")
+    double prefillMs;
+
+    @Option(names = "--deployment", paramLabel = "D", defaultValue = "local",
+            description = "'local' keeps the KV cache; 'cloud' pays --ttft-ms whenever a stopped generation resumes "
+                    + "(every method but Async) (default: ${DEFAULT-VALUE}).")
+    String deployment;
+
+    @Option(names = "--ttft-ms", paramLabel = "MS", defaultValue = "0", description = "Time to first token of a new request in the cloud deployment (default: ${DEFAULT-VALUE}).")
+    double ttftMs;
+
+    @Option(names = "--tool-latency", paramLabel = "MIN:MAX:MEAN", defaultValue = "30:500:110",
+            description = "Tool execution times of generated tasks, ms (default: ${DEFAULT-VALUE}, the paper's evaluation tools).")
+    String toolLatency;
+
+    @Option(names = "--methods", paramLabel = "M,...", split = ",", defaultValue = "sync,sync-parallel,async-naive,async",
+            description = "Methods to run (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--policy", paramLabel = "P", defaultValue = "lpt", description = "Teacher's issue order: lpt, critical-path or random (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "100000", description = "Generation limit (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--timeline", paramLabel = "FILE", description = "Write the runs as Chrome trace-event JSON (open it in Perfetto).")
+    Path timeline;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws BadInputException, IOException {
+        List<Method> methodList = methods();
+        Scenario scenario = scenario();
+        if (!Policy.NAMES.contains(policy)) {
+            throw new BadInputException("--policy: unknown policy '" + policy + "' (expected one of " + Policy.NAMES + ")");
+        }
+        CostModel cost = costModel();
+        Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, maxTokens);
+        Bounds bounds = sim.bounds(scenario);
+        Map<Method, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, TraceRecorder> traces = new LinkedHashMap<>();
+        for (Method m : methodList) {
+            TraceRecorder rec = new TraceRecorder();
+            outcomes.put(m, sim.run(scenario, m, rec));
+            traces.put(m.cliName(), rec);
+        }
+        if (timeline != null) {
+            ChromeTrace.write(timeline, traces);
+        }
+        if (json) {
+            spec.commandLine().getOut().println(Json.pretty(toJson(scenario, bounds, outcomes)));
+        } else {
+            spec.commandLine().getOut().print(table(scenario, bounds, outcomes));
+            if (timeline != null) {
+                spec.commandLine().getOut().println("timeline: " + timeline + " (open in https://ui.perfetto.dev)");
+            }
+        }
+        return 0;
+    }
+
+    private List<Method> methods() throws BadInputException {
+        List<Method> out = new ArrayList<>();
+        for (String m : methods) {
+            try {
+                out.add(Method.parse(m.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--methods: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Scenario scenario() throws BadInputException {
+        if (source.scenario != null) {
+            return ScenarioJson.read(source.scenario);
+        }
+        LatencyDistribution latency;
+        try {
+            latency = LatencyDistribution.parse(toolLatency);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--tool-latency: " + e.getMessage());
+        }
+        try {
+            return switch (source.synthetic) {
+                case "parallel" -> SyntheticScenarios.parallel(calls, latency, seed);
+                case "chains" -> SyntheticScenarios.chains(chains, length, latency, seed);
+                default -> throw new BadInputException("--synthetic: unknown kind '" + source.synthetic
+                        + "' (expected parallel or chains)");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    private CostModel costModel() throws BadInputException {
+        if (!(tpotMs >= 0) || !(prefillMs >= 0) || !(ttftMs >= 0)) {
+            throw new BadInputException("--tpot-ms, --prefill-ms-per-token and --ttft-ms must be >= 0");
+        }
+        CostModel.Deployment d = switch (deployment) {
+            case "local" -> CostModel.Deployment.LOCAL;
+            case "cloud" -> CostModel.Deployment.CLOUD;
+            default -> throw new BadInputException("--deployment: expected local or cloud, got '" + deployment + "'");
+        };
+        return new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(prefillMs), d,
+                CostModel.msToNanos(ttftMs), 0);
+    }
+
+    static ObjectNode toJson(Scenario scenario, Bounds bounds, Map<Method, Outcome> outcomes) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode sc = root.putObject("scenario");
+        sc.put("name", scenario.name());
+        ArrayNode calls = sc.putArray("calls");
+        for (ScenarioCall c : scenario.calls()) {
+            ObjectNode n = calls.addObject();
+            n.put("id", c.id());
+            n.put("function", c.function());
+            ArrayNode deps = n.putArray("deps");
+            c.deps().forEach(deps::add);
+            n.put("decode_ms", Json.ms(bounds.decode(c)));
+            n.put("exec_ms", Json.ms(c.execNanos()));
+        }
+        ObjectNode results = root.putObject("results");
+        for (Map.Entry<Method, Outcome> e : outcomes.entrySet()) {
+            Outcome o = e.getValue();
+            ObjectNode r = results.putObject(e.getKey().cliName());
+            r.put("makespan_ms", Json.ms(o.makespanNanos()));
+            r.put("last_result_ms", Json.ms(o.lastResultNanos()));
+            r.put("decode_ms", Json.ms(o.decodeNanos()));
+            r.put("idle_ms", Json.ms(o.idleNanos()));
+            r.put("prefill_tokens", o.prefillTokens());
+            r.put("interrupts", o.interrupts());
+            r.put("traps", o.traps());
+            r.put("generated_tokens", o.generatedTokens());
+            r.put("end_state", o.endState().name().toLowerCase());
+            ArrayNode errors = r.putArray("errors");
+            o.errors().forEach(errors::add);
+        }
+        root.put("lower_bound_ms", Json.ms(bounds.lowerBound()));
+        if (scenario.independent()) {
+            ObjectNode cf = root.putObject("closed_form_ms");
+            cf.put("sync", Json.ms(bounds.closedFormSync()));
+            cf.put("sync-parallel", Json.ms(bounds.closedFormSyncParallel()));
+            cf.put("async", Json.ms(bounds.closedFormAsyncLpt()));
+        }
+        return root;
+    }
+
+    private static String table(Scenario scenario, Bounds bounds, Map<Method, Outcome> outcomes) {
+        Outcome sync = outcomes.get(Method.SYNC);
+        Table t = new Table("method", "makespan ms", "last result ms", "decode ms", "idle ms", "prefill tok",
+                "interrupts", "traps", "speedup vs sync", "x lower bound");
+        for (Map.Entry<Method, Outcome> e : outcomes.entrySet()) {
+            Outcome o = e.getValue();
+            t.row(e.getKey().cliName(), Json.ms(o.makespanNanos()), Json.ms(o.lastResultNanos()),
+                    Json.ms(o.decodeNanos()), Json.ms(o.idleNanos()), o.prefillTokens(), o.interrupts(), o.traps(),
+                    sync == null ? "-" : String.format("%.2fx", (double) sync.makespanNanos() / o.makespanNanos()),
+                    String.format("%.2f", (double) o.makespanNanos() / bounds.lowerBound()));
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(scenario.name()).append(": ").append(scenario.calls().size()).append(" calls, lower bound ")
+                .append(String.format("%.2f", Json.ms(bounds.lowerBound()))).append(" ms\n\n");
+        sb.append(t.render());
+        outcomes.values().stream().filter(o -> !o.errors().isEmpty())
+                .forEach(o -> sb.append(o.method().cliName()).append(" errors: ").append(o.errors()).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,7 @@
+package org.asynclm.cml;
+
+public enum BlockKind {
+    CALL,
+    INTERRUPT,
+    TRAP
+}

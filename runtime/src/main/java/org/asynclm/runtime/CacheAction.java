@@ -1,0 +1,3 @@
+package org.asynclm.runtime;
+
+public enum CacheAction { KEEP, DROP, SWAP }

@@ -1,0 +1,11 @@
+package org.asynclm.runtime;
+
+/** How a generation ended. */
+public enum EndState {
+    /** The model ended its turn outside any block. */
+    DONE,
+    /** The token budget ran out. */
+    MAX_TOKENS,
+    /** The model ended its turn inside an unterminated control block. */
+    EOS_IN_BLOCK
+}

@@ -1,0 +1,40 @@
+package org.asynclm.runtime;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** How results reach the model. */
+public enum Method {
+    /** Generation stops after each call until its result is injected. */
+    SYNC("sync"),
+    /** The model writes every ready call, ends its message, and resumes when all of them are back. */
+    SYNC_PARALLEL("sync-parallel"),
+    /** Asynchronous, but every interrupt drops the context and re-prefills it whole. */
+    ASYNC_NAIVE("async-naive"),
+    /** Asynchronous; interrupts are appended to the cached context. */
+    ASYNC("async");
+
+    private final String cliName;
+
+    Method(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    public boolean isAsync() {
+        return this == ASYNC || this == ASYNC_NAIVE;
+    }
+
+    public static Method parse(String s) {
+        for (Method m : values()) {
+            if (m.cliName.equals(s)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown method '" + s + "' (expected one of "
+                + Arrays.stream(values()).map(Method::cliName).collect(Collectors.joining(", ")) + ")");
+    }
+}

@@ -1,0 +1,92 @@
+package org.asynclm.runtime.exec;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.asynclm.cml.CmlWriter;
+import org.asynclm.runtime.clock.Clock;
+
+/**
+ * Runs each call on its own virtual thread. A per-call timeout delivers an error and interrupts the thread; a flag
+ * per call makes sure exactly one of result and timeout is delivered.
+ */
+public final class ThreadToolExecutor implements ToolExecutor {
+    private final Clock clock;
+    private final WallInbox inbox;
+    private final long timeoutNanos;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "asynclm-tool-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ThreadToolExecutor(Clock clock, long timeoutNanos) {
+        this.clock = clock;
+        this.inbox = new WallInbox(clock);
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public long submit(String id, Tool tool, Map<String, Object> arguments) {
+        long start = clock.nanos();
+        AtomicBoolean delivered = new AtomicBoolean();
+        long ticket = inbox.expect();
+        Invocation inv = new Invocation() {
+            @Override
+            public String callId() {
+                return id;
+            }
+
+            @Override
+            public Map<String, Object> arguments() {
+                return arguments;
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                if (nanos > 0) {
+                    TimeUnit.NANOSECONDS.sleep(nanos);
+                }
+            }
+        };
+        Future<?> running = threads.submit(() -> {
+            String value;
+            Interrupt.Kind kind = Interrupt.Kind.RESULT;
+            try {
+                value = CmlWriter.json(tool.invoke(inv));
+            } catch (Exception e) {
+                value = CmlWriter.errorJson(ToolExecutor.describe(e));
+                kind = Interrupt.Kind.ERROR;
+            }
+            if (delivered.compareAndSet(false, true)) {
+                inbox.post(ticket, id, value, kind, tool.name(), start);
+            }
+        });
+        if (timeoutNanos > 0) {
+            timer.schedule(() -> {
+                if (delivered.compareAndSet(false, true)) {
+                    running.cancel(true);
+                    inbox.post(ticket, id, CmlWriter.errorJson("timed out after " + timeoutNanos / 1_000_000.0 + " ms"),
+                            Interrupt.Kind.ERROR, tool.name(), start);
+                }
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return ticket;
+    }
+
+    @Override
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+        timer.shutdownNow();
+    }
+}

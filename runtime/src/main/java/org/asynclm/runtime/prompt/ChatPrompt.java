@@ -1,0 +1,35 @@
+package org.asynclm.runtime.prompt;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Collection;
+import org.asynclm.cml.CmlWriter;
+import org.asynclm.runtime.exec.Tool;
+
+/** The Llama 3 chat layout with the CML system prompt: tools listed as JSON with their estimated times. */
+public final class ChatPrompt {
+
+    public static final String CML_INSTRUCTIONS = """
+            You can call functions asynchronously. Write a call as [CALL]id[HEAD]function(arg=value, ...)[END] and \
+            keep writing while it runs; its result arrives as [INTR]id[HEAD]result[END]. Start calls that do not \
+            depend on each other early, longest estimated time first. When you have nothing to do until a result \
+            arrives, write [TRAP][END]. Never write [INTR] yourself.
+            Functions (JSON, with estimated_time_ms):
+            """;
+
+    private ChatPrompt() {
+    }
+
+    public static String system(Collection<Tool> tools) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        tools.forEach(t -> list.add(t.schema()));
+        return CML_INSTRUCTIONS + CmlWriter.json(list);
+    }
+
+    /** The prompt up to the assistant header, where the model starts writing. */
+    public static String render(String system, String user) {
+        return "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n" + system + "<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\n" + user + "<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+    }
+}

@@ -1,0 +1,132 @@
+package org.asynclm.runtime.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.CmlWriter;
+
+/** A task as a DAG of calls, with what the user asked and the short answer that closes the turn. */
+public record Scenario(String name, String userPrompt, List<ScenarioCall> calls, String finalAnswer) {
+
+    public Scenario {
+        calls = List.copyOf(calls);
+        validate(calls);
+    }
+
+    public ScenarioCall call(String id) {
+        for (ScenarioCall c : calls) {
+            if (c.id().equals(id)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no call '" + id + "'");
+    }
+
+    public boolean independent() {
+        return calls.stream().allMatch(c -> c.deps().isEmpty());
+    }
+
+    /** The call's arguments with every {@link Ref} resolved against {@code results} (id to result). */
+    public static Map<String, Object> resolve(ScenarioCall call, Map<String, JsonNode> results) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        call.arguments().forEach((k, v) -> out.put(k, resolveValue(v, results)));
+        return out;
+    }
+
+    private static Object resolveValue(Object v, Map<String, JsonNode> results) {
+        if (v instanceof Ref r) {
+            JsonNode source = results.get(r.call());
+            if (source == null) {
+                throw new IllegalStateException("result of '" + r.call() + "' is not known yet");
+            }
+            return CmlWriter.fromJson(source.at(r.pointer()));
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(x -> out.add(resolveValue(x, results)));
+            return out;
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, x) -> out.put(k, resolveValue(x, results)));
+            return out;
+        }
+        return v;
+    }
+
+    /** The call block a perfect model writes for {@code call}, given the true upstream results. */
+    public String callBlock(ScenarioCall call) {
+        Map<String, JsonNode> results = new HashMap<>();
+        calls.forEach(c -> results.put(c.id(), c.result()));
+        return CmlWriter.call(call.id(), call.function(), resolve(call, results));
+    }
+
+    private static void validate(List<ScenarioCall> calls) {
+        Map<String, ScenarioCall> byId = new HashMap<>();
+        for (ScenarioCall c : calls) {
+            if (!CmlToken.isValidId(c.id()) || CmlToken.isReservedId(c.id())) {
+                throw new IllegalArgumentException("call id '" + c.id() + "' must be a Python identifier other than "
+                        + "'user' and 'runtime'");
+            }
+            if (byId.put(c.id(), c) != null) {
+                throw new IllegalArgumentException("call id '" + c.id() + "' is used twice");
+            }
+            if (c.execNanos() < 0) {
+                throw new IllegalArgumentException("call '" + c.id() + "': execution time must not be negative");
+            }
+        }
+        for (ScenarioCall c : calls) {
+            for (String d : c.deps()) {
+                if (!byId.containsKey(d)) {
+                    throw new IllegalArgumentException("call '" + c.id() + "' depends on unknown call '" + d + "'");
+                }
+            }
+            for (String r : refsOf(c.arguments().values())) {
+                if (!c.deps().contains(r)) {
+                    throw new IllegalArgumentException("call '" + c.id() + "' copies from '" + r
+                            + "' but does not list it in deps");
+                }
+            }
+        }
+        Set<String> done = new HashSet<>();
+        Set<String> visiting = new HashSet<>();
+        for (ScenarioCall c : calls) {
+            checkAcyclic(c, byId, done, visiting);
+        }
+    }
+
+    private static void checkAcyclic(ScenarioCall c, Map<String, ScenarioCall> byId, Set<String> done,
+                                     Set<String> visiting) {
+        if (done.contains(c.id())) {
+            return;
+        }
+        if (!visiting.add(c.id())) {
+            throw new IllegalArgumentException("dependency cycle through call '" + c.id() + "'");
+        }
+        for (String d : c.deps()) {
+            checkAcyclic(byId.get(d), byId, done, visiting);
+        }
+        visiting.remove(c.id());
+        done.add(c.id());
+    }
+
+    static Set<String> refsOf(Iterable<?> values) {
+        Set<String> out = new HashSet<>();
+        for (Object v : values) {
+            if (v instanceof Ref r) {
+                out.add(r.call());
+            } else if (v instanceof List<?> l) {
+                out.addAll(refsOf(l));
+            } else if (v instanceof Map<?, ?> m) {
+                out.addAll(refsOf(m.values()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package org.asynclm.runtime.teacher;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
+import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.scenario.ScenarioCall;
+
+/** The order in which a perfect model issues the calls that are ready. */
+public interface Policy {
+
+    List<String> NAMES = List.of("lpt", "critical-path", "random");
+
+    String name();
+
+    /** The ready calls, first to be issued first. */
+    List<ScenarioCall> order(List<ScenarioCall> ready);
+
+    /**
+     * {@code lpt}: longest estimated time first (the paper). {@code critical-path}: longest remaining path of decode
+     * plus estimated execution first. {@code random}: a seeded shuffle (ablation). Ties keep scenario order.
+     */
+    static Policy create(String name, Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos, long seed) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < scenario.calls().size(); i++) {
+            index.put(scenario.calls().get(i).id(), i);
+        }
+        Comparator<ScenarioCall> lpt = Comparator.comparingLong(ScenarioCall::estimatedNanos).reversed()
+                .thenComparing(c -> index.get(c.id()));
+        return switch (name) {
+            case "lpt" -> sorted("lpt", lpt);
+            case "critical-path" -> {
+                Map<String, Long> rank = remainingPath(scenario, decodeNanos);
+                yield sorted("critical-path",
+                        Comparator.<ScenarioCall>comparingLong(c -> rank.get(c.id())).reversed().thenComparing(lpt));
+            }
+            case "random" -> {
+                SplittableRandom rng = new SplittableRandom(seed);
+                yield new Policy() {
+                    @Override
+                    public String name() {
+                        return "random";
+                    }
+
+                    @Override
+                    public List<ScenarioCall> order(List<ScenarioCall> ready) {
+                        List<ScenarioCall> out = new ArrayList<>(ready);
+                        out.sort(Comparator.comparing(c -> index.get(c.id())));
+                        for (int i = out.size() - 1; i > 0; i--) {
+                            java.util.Collections.swap(out, i, rng.nextInt(i + 1));
+                        }
+                        return out;
+                    }
+                };
+            }
+            default -> throw new IllegalArgumentException("unknown policy '" + name + "' (expected one of " + NAMES + ")");
+        };
+    }
+
+    private static Policy sorted(String name, Comparator<ScenarioCall> order) {
+        return new Policy() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<ScenarioCall> order(List<ScenarioCall> ready) {
+                List<ScenarioCall> out = new ArrayList<>(ready);
+                out.sort(order);
+                return out;
+            }
+        };
+    }
+
+    /** Longest path of decode + estimated execution from each call to the end of the task. */
+    static Map<String, Long> remainingPath(Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos) {
+        Map<String, List<ScenarioCall>> successors = new HashMap<>();
+        for (ScenarioCall c : scenario.calls()) {
+            for (String d : c.deps()) {
+                successors.computeIfAbsent(d, k -> new ArrayList<>()).add(c);
+            }
+        }
+        Map<String, Long> rank = new HashMap<>();
+        List<ScenarioCall> calls = scenario.calls();
+        // Repeated relaxation in reverse topological order; scenarios are DAGs, so |calls| passes suffice.
+        for (int pass = 0; pass < calls.size(); pass++) {
+            boolean changed = false;
+            for (ScenarioCall c : calls) {
+                long after = 0;
+                for (ScenarioCall s : successors.getOrDefault(c.id(), List.of())) {
+                    after = Math.max(after, rank.getOrDefault(s.id(), 0L));
+                }
+                long r = decodeNanos.applyAsLong(c) + c.estimatedNanos() + after;
+                if (!Long.valueOf(r).equals(rank.get(c.id()))) {
+                    rank.put(c.id(), r);
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return rank;
+    }
+}
