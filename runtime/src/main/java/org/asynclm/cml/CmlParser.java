@@ -75,6 +75,11 @@ public final class CmlParser {
         return state != State.TEXT;
     }
 
+    /** Inside an interrupt block, which only the runtime writes (whole), so a model never decodes here. */
+    boolean inInterrupt() {
+        return state == State.INTR_HEAD || state == State.INTR_BODY;
+    }
+
     /** Characters consumed so far. */
     public long position() {
         return pos;
@@ -85,10 +90,13 @@ public final class CmlParser {
      * unless one is already partly written, so most of a vocabulary is decided without simulation.
      */
     public boolean allows(CharSequence piece) {
+        if (inInterrupt()) {
+            return piece.isEmpty();
+        }
         if (pending.length() == 0 && indexOf(piece, '[') < 0) {
             return switch (state) {
                 case TEXT, CALL_HEAD, CALL_BODY -> true;
-                case TRAP_OPEN, INTR_HEAD, INTR_BODY -> piece.isEmpty();
+                case TRAP_OPEN, INTR_HEAD, INTR_BODY -> piece.isEmpty(); // only [END] may follow [TRAP]
             };
         }
         CmlParser probe = dryCopy();

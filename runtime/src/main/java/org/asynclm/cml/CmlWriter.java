@@ -155,8 +155,7 @@ public final class CmlWriter {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        // Since JDK 19 Double.toString yields the shortest digits that round-trip, as Python's repr does.
-        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        BigDecimal bd = shortestRoundTrip(Math.abs(d));
         String digits = bd.unscaledValue().toString();
         int exp = digits.length() - 1 - bd.scale();
         StringBuilder sb = new StringBuilder(d < 0 ? "-" : "");
@@ -181,6 +180,24 @@ public final class CmlWriter {
             sb.append("0.").append("0".repeat(-exp - 1)).append(digits);
         }
         return sb.toString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code d}, nearest to it among equals, as Python's repr chooses. Since
+     * JDK 19 Double.toString is shortest except where it must print a second digit (4.9E-324 for 5e-324).
+     */
+    private static BigDecimal shortestRoundTrip(double d) {
+        BigDecimal fromJava = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (fromJava.precision() > 1) {
+            BigDecimal exact = new BigDecimal(d);
+            for (int digits = 1; digits < fromJava.precision(); digits++) {
+                BigDecimal candidate = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+                if (candidate.doubleValue() == d) {
+                    return candidate.stripTrailingZeros();
+                }
+            }
+        }
+        return fromJava;
     }
 
     /** Compact JSON of a value (Jackson tree or plain Java values), with markers inside strings escaped. */

@@ -44,7 +44,7 @@ public final class Simulator {
             Map<String, Tool> tools = ScenarioTools.of(scenario);
             Bounds bounds = bounds(scenario);
             Policy p = Policy.create(policy, scenario, bounds::decode, seed);
-            TeacherEngine teacher = new TeacherEngine(scenario, p, method, tokenizer);
+            TeacherEngine teacher = new TeacherEngine(scenario, p, method, tokenizer, clock::nanos, bounds::decode);
             int[] prompt = tokenizer.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
             Session session = new Session(teacher, tokenizer, clock, executor, tools,
                     new SessionConfig(method, cost, CacheCosts.SINGLE_USER, maxTokens), timeline);

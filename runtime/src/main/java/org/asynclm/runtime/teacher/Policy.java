@@ -17,12 +17,30 @@ public interface Policy {
 
     String name();
 
-    /** The ready calls, first to be issued first. */
+    /** The ready calls, first to be issued first (a Sync-Parallel bundle is written in this order). */
     List<ScenarioCall> order(List<ScenarioCall> ready);
 
+    /** The call to issue now, or null to wait for a result first. Work-conserving policies never wait. */
+    default ScenarioCall next(List<ScenarioCall> ready, Schedule schedule) {
+        return order(ready).get(0);
+    }
+
+    /** What the teacher knows of time: now, and when a call's inputs are expected to be known. */
+    interface Schedule {
+        long now();
+
+        /** When every input of {@code call} should be known; Long.MAX_VALUE while one of them is not issued. */
+        long expectedReady(ScenarioCall call);
+
+        List<ScenarioCall> unissued();
+    }
+
     /**
-     * {@code lpt}: longest estimated time first (the paper). {@code critical-path}: longest remaining path of decode
-     * plus estimated execution first. {@code random}: a seeded shuffle (ablation). Ties keep scenario order.
+     * {@code lpt}: among ready calls, longest estimated time first (the paper). {@code critical-path}: calls in order
+     * of their longest remaining path of decode plus estimated execution; when the most critical call is still
+     * waiting for an input, a less critical ready call is written only if it is finished before that input is
+     * expected, otherwise the model waits (this is how it finds a-c-b where LPT writes b-a-c). {@code random}: a
+     * seeded shuffle (ablation). Ties keep scenario order.
      */
     static Policy create(String name, Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos, long seed) {
         Map<String, Integer> index = new HashMap<>();
@@ -35,8 +53,9 @@ public interface Policy {
             case "lpt" -> sorted("lpt", lpt);
             case "critical-path" -> {
                 Map<String, Long> rank = remainingPath(scenario, decodeNanos);
-                yield sorted("critical-path",
-                        Comparator.<ScenarioCall>comparingLong(c -> rank.get(c.id())).reversed().thenComparing(lpt));
+                yield new CriticalPath(
+                        Comparator.<ScenarioCall>comparingLong(c -> rank.get(c.id())).reversed().thenComparing(lpt),
+                        decodeNanos);
             }
             case "random" -> {
                 SplittableRandom rng = new SplittableRandom(seed);
@@ -75,6 +94,44 @@ public interface Policy {
                 return out;
             }
         };
+    }
+
+    /** List scheduling by rank with backfilling: see {@link #create}. */
+    record CriticalPath(Comparator<ScenarioCall> byRank, ToLongFunction<ScenarioCall> decodeNanos) implements Policy {
+        @Override
+        public String name() {
+            return "critical-path";
+        }
+
+        @Override
+        public List<ScenarioCall> order(List<ScenarioCall> ready) {
+            List<ScenarioCall> out = new ArrayList<>(ready);
+            out.sort(byRank);
+            return out;
+        }
+
+        @Override
+        public ScenarioCall next(List<ScenarioCall> ready, Schedule schedule) {
+            List<ScenarioCall> candidates = order(ready);
+            List<ScenarioCall> pending = new ArrayList<>(schedule.unissued());
+            pending.sort(byRank);
+            for (ScenarioCall w : pending) {
+                if (ready.contains(w)) {
+                    return w;
+                }
+                long readyAt = schedule.expectedReady(w);
+                if (readyAt == Long.MAX_VALUE) {
+                    continue;
+                }
+                for (ScenarioCall r : candidates) {
+                    if (schedule.now() + decodeNanos.applyAsLong(r) <= readyAt) {
+                        return r;
+                    }
+                }
+                return null;
+            }
+            return candidates.get(0);
+        }
     }
 
     /** Longest path of decode + estimated execution from each call to the end of the task. */

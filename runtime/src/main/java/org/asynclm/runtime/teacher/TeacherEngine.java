@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
@@ -35,6 +37,9 @@ public final class TeacherEngine implements Engine {
     private final Policy policy;
     private final Method method;
     private final Tokenizer tokenizer;
+    private final LongSupplier clock;
+    private final ToLongFunction<ScenarioCall> decodeNanos;
+    private final Map<String, Long> issuedAt = new HashMap<>();
     private final ArrayDeque<Integer> plan = new ArrayDeque<>();
     private final Set<String> issued = new HashSet<>();
     private final Map<String, JsonNode> results = new HashMap<>();
@@ -43,17 +48,25 @@ public final class TeacherEngine implements Engine {
     private CmlParser reader = new CmlParser();
     private int context;
 
-    public TeacherEngine(Scenario scenario, Policy policy, Method method, Tokenizer tokenizer) {
+    /**
+     * @param clock       the session's time, for policies that weigh waiting against writing
+     * @param decodeNanos how long writing each call's block takes
+     */
+    public TeacherEngine(Scenario scenario, Policy policy, Method method, Tokenizer tokenizer, LongSupplier clock,
+                         ToLongFunction<ScenarioCall> decodeNanos) {
         this.scenario = scenario;
         this.policy = policy;
         this.method = method;
         this.tokenizer = tokenizer;
+        this.clock = clock;
+        this.decodeNanos = decodeNanos;
     }
 
     @Override
     public void prefill(int[] prompt) {
         plan.clear();
         issued.clear();
+        issuedAt.clear();
         results.clear();
         failed.clear();
         reader = new CmlParser();
@@ -126,14 +139,15 @@ public final class TeacherEngine implements Engine {
                 ready.add(c);
             }
         }
-        if (!ready.isEmpty()) {
-            List<ScenarioCall> ordered = policy.order(ready);
-            if (method == Method.SYNC_PARALLEL) {
-                ordered.forEach(this::emitCall);
-                plan.add(tokenizer.endOfTurnId());
-            } else {
-                emitCall(ordered.get(0));
-            }
+        ScenarioCall next = ready.isEmpty() || method == Method.SYNC_PARALLEL ? null
+                : policy.next(ready, schedule());
+        if (method == Method.SYNC_PARALLEL && !ready.isEmpty()) {
+            policy.order(ready).forEach(this::emitCall);
+            plan.add(tokenizer.endOfTurnId());
+        } else if (next != null) {
+            emitCall(next);
+        } else if (!ready.isEmpty() && !waiting) {
+            emitCall(policy.order(ready).get(0)); // nothing in flight to wait for
         } else if (waiting) {
             emit(CmlWriter.trap());
         } else {
@@ -142,8 +156,39 @@ public final class TeacherEngine implements Engine {
         }
     }
 
+    private Policy.Schedule schedule() {
+        return new Policy.Schedule() {
+            @Override
+            public long now() {
+                return clock.getAsLong();
+            }
+
+            @Override
+            public long expectedReady(ScenarioCall call) {
+                long at = 0;
+                for (String d : call.deps()) {
+                    if (results.containsKey(d)) {
+                        continue;
+                    }
+                    Long issuedTime = issuedAt.get(d);
+                    if (issuedTime == null || failed.contains(d)) {
+                        return Long.MAX_VALUE;
+                    }
+                    at = Math.max(at, issuedTime + scenario.call(d).estimatedNanos());
+                }
+                return at;
+            }
+
+            @Override
+            public List<ScenarioCall> unissued() {
+                return scenario.calls().stream().filter(c -> !issued.contains(c.id())).toList();
+            }
+        };
+    }
+
     private void emitCall(ScenarioCall c) {
         issued.add(c.id());
+        issuedAt.put(c.id(), clock.getAsLong() + decodeNanos.applyAsLong(c));
         emit(CmlWriter.call(c.id(), c.function(), Scenario.resolve(c, results)));
     }
 
