@@ -31,6 +31,12 @@ public final class Main {
             }
             throw ex;
         });
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine failed = ex.getCommandLine();
+            err.println("asynclm: " + ex.getMessage() + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return BAD_INPUT;
+        });
         int code = cl.execute(args);
         out.flush();
         err.flush();

@@ -38,8 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
                         + "the last tool completion."},
         footer = {"", "Examples:",
                 "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5",
-                "  bin/asynclm simulate --synthetic chains --chains 3 --length 4 --seed 2 --tpot-ms 5 "
-                        + "--timeline runs/chains.json --json",
+                "  bin/asynclm simulate --synthetic chains --chains 3 --length 4 --seed 2 \\",
+                "      --tpot-ms 5 --timeline runs/chains.json --json",
                 "  bin/asynclm simulate --scenario my-task.json --methods sync,async"})
 final class SimulateCommand implements Callable<Integer> {
 

@@ -1,0 +1,137 @@
+package org.asynclm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void simulateJsonHasTheDocumentedShapeAndTheClosedForms() throws Exception {
+        Result r = run("simulate", "--synthetic", "parallel", "--calls", "6", "--seed", "4", "--tpot-ms", "5", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode calls = root.at("/scenario/calls");
+        assertEquals(6, calls.size());
+        for (String f : List.of("id", "function", "deps", "decode_ms", "exec_ms")) {
+            assertTrue(calls.get(0).has(f), f);
+        }
+        for (String m : List.of("sync", "sync-parallel", "async-naive", "async")) {
+            JsonNode res = root.at("/results/" + m);
+            for (String f : List.of("makespan_ms", "last_result_ms", "decode_ms", "idle_ms", "prefill_tokens",
+                    "interrupts", "traps")) {
+                assertTrue(res.has(f), m + "." + f);
+            }
+            assertTrue(res.get("makespan_ms").asDouble() >= root.get("lower_bound_ms").asDouble());
+        }
+        // Recompute the closed forms from the printed per-call figures.
+        double sumG = 0;
+        double sumE = 0;
+        double maxE = 0;
+        for (JsonNode c : calls) {
+            sumG += c.get("decode_ms").asDouble();
+            sumE += c.get("exec_ms").asDouble();
+            maxE = Math.max(maxE, c.get("exec_ms").asDouble());
+        }
+        assertEquals(sumG + sumE, root.at("/results/sync/last_result_ms").asDouble(), 1e-6);
+        assertEquals(sumG + maxE, root.at("/results/sync-parallel/last_result_ms").asDouble(), 1e-6);
+        assertEquals(root.at("/closed_form_ms/async").asDouble(), root.at("/results/async/last_result_ms").asDouble(), 1e-6);
+    }
+
+    @Test
+    void simulateWritesATimelineAndATable() throws Exception {
+        Path t = dir.resolve("sub/timeline.json");
+        Result r = run("simulate", "--synthetic", "chains", "--chains", "2", "--length", "3", "--timeline", t.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("async-naive"));
+        assertTrue(r.out().contains("speedup vs sync"));
+        assertTrue(new ObjectMapper().readTree(Files.readString(t)).get("traceEvents").size() > 20);
+    }
+
+    @Test
+    void simulateReadsAScenarioFile() throws Exception {
+        Path f = dir.resolve("task.json");
+        Files.writeString(f, """
+                {"calls": [
+                  {"id": "a", "function": "search", "arguments": {"q": "x"}, "exec_ms": 100, "result": {"id": 7}},
+                  {"id": "b", "function": "get", "arguments": {"item": {"$ref": "a", "path": "/id"}}, "exec_ms": 50},
+                  {"id": "c", "function": "ping", "exec_ms": 300}
+                ]}""");
+        Result r = run("simulate", "--scenario", f.toString(), "--methods", "sync,async", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertEquals(2, root.get("results").size());
+        assertFalse(root.has("closed_form_ms"), "closed forms hold only for independent calls");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "simulate --synthetic parallel --methods sync,turbo",
+            "simulate --synthetic parallel --tool-latency 500:30:110",
+            "simulate --synthetic zigzag",
+            "simulate --synthetic parallel --calls 0",
+            "simulate --synthetic parallel --policy fastest",
+            "simulate --synthetic parallel --deployment moon",
+            "simulate --scenario /nonexistent/task.json",
+            "simulate --synthetic parallel --frobnicate",
+            "simulate"})
+    void userMistakesGiveOneLineAndExitCode2(String line) {
+        Result r = run(line.split(" "));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertTrue(r.err().startsWith("asynclm: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void malformedScenarioNamesFileLineAndField() throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"calls\": [\n  {\"id\": \"a\", \"function\": \"f\", \"exec_ms\": \"slow\"}\n]}");
+        Result r = run("simulate", "--scenario", f.toString());
+        assertEquals(2, r.code());
+        assertEquals("asynclm: " + f + ":2: calls.0.exec_ms: must be a number of milliseconds >= 0\n", r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "simulate", "bench", "bench runtime"})
+    void everyCommandHasHelpWithAnExample(String command) {
+        String[] args = (command + " --help").strip().split(" ");
+        Result r = run(args);
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Example"), r.out());
+        assertTrue(r.out().contains("bin/asynclm"), r.out());
+    }
+
+    @Test
+    void benchRuntimePrintsItsFigures() throws Exception {
+        Result r = run("bench", "runtime", "--calls", "200", "--rounds", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(200, n.get("interrupts").asInt());
+        assertTrue(n.get("ns_per_token_p50").asDouble() > 0);
+    }
+}
