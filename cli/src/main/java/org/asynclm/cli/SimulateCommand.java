@@ -21,12 +21,12 @@ import org.asynclm.runtime.scenario.ScenarioJson;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
-import org.asynclm.runtime.teacher.Policy;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,31 +71,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the generated task (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--tpot-ms", paramLabel = "T", defaultValue = "5", description = "Time per generated token, ms (default: ${DEFAULT-VALUE}).")
-    double tpotMs;
-
-    @Option(names = "--prefill-ms-per-token", paramLabel = "P", defaultValue = "0",
-            description = "Cost of each token appended to the context, ms (default: ${DEFAULT-VALUE}).")
-    double prefillMs;
-
-    @Option(names = "--deployment", paramLabel = "D", defaultValue = "local",
-            description = "'local' keeps the KV cache; 'cloud' pays --ttft-ms whenever a stopped generation resumes "
-                    + "(every method but Async) (default: ${DEFAULT-VALUE}).")
-    String deployment;
-
-    @Option(names = "--ttft-ms", paramLabel = "MS", defaultValue = "0", description = "Time to first token of a new request in the cloud deployment (default: ${DEFAULT-VALUE}).")
-    double ttftMs;
-
-    @Option(names = "--tool-latency", paramLabel = "MIN:MAX:MEAN", defaultValue = "30:500:110",
-            description = "Tool execution times of generated tasks, ms (default: ${DEFAULT-VALUE}, the paper's evaluation tools).")
-    String toolLatency;
-
-    @Option(names = "--methods", paramLabel = "M,...", split = ",", defaultValue = "sync,sync-parallel,async-naive,async",
-            description = "Methods to run (default: ${DEFAULT-VALUE}).")
-    List<String> methods;
-
-    @Option(names = "--policy", paramLabel = "P", defaultValue = "lpt", description = "Teacher's issue order: lpt, critical-path or random (default: ${DEFAULT-VALUE}).")
-    String policy;
+    @Mixin
+    LatencyOptions timing;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "100000", description = "Generation limit (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -108,12 +85,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BadInputException, IOException {
-        List<Method> methodList = methods();
+        List<Method> methodList = timing.methods();
+        String policy = timing.policy();
         Scenario scenario = scenario();
-        if (!Policy.NAMES.contains(policy)) {
-            throw new BadInputException("--policy: unknown policy '" + policy + "' (expected one of " + Policy.NAMES + ")");
-        }
-        CostModel cost = costModel();
+        CostModel cost = timing.cost();
         Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, maxTokens);
         Bounds bounds = sim.bounds(scenario);
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
@@ -137,28 +112,11 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<Method> methods() throws BadInputException {
-        List<Method> out = new ArrayList<>();
-        for (String m : methods) {
-            try {
-                out.add(Method.parse(m.strip()));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--methods: " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
     private Scenario scenario() throws BadInputException {
         if (source.scenario != null) {
             return ScenarioJson.read(source.scenario);
         }
-        LatencyDistribution latency;
-        try {
-            latency = LatencyDistribution.parse(toolLatency);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--tool-latency: " + e.getMessage());
-        }
+        LatencyDistribution latency = timing.latency();
         try {
             return switch (source.synthetic) {
                 case "parallel" -> SyntheticScenarios.parallel(calls, latency, seed);
@@ -169,19 +127,6 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-    }
-
-    private CostModel costModel() throws BadInputException {
-        if (!(tpotMs >= 0) || !(prefillMs >= 0) || !(ttftMs >= 0)) {
-            throw new BadInputException("--tpot-ms, --prefill-ms-per-token and --ttft-ms must be >= 0");
-        }
-        CostModel.Deployment d = switch (deployment) {
-            case "local" -> CostModel.Deployment.LOCAL;
-            case "cloud" -> CostModel.Deployment.CLOUD;
-            default -> throw new BadInputException("--deployment: expected local or cloud, got '" + deployment + "'");
-        };
-        return new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(prefillMs), d,
-                CostModel.msToNanos(ttftMs), 0);
     }
 
     static ObjectNode toJson(Scenario scenario, Bounds bounds, Map<Method, Outcome> outcomes) {

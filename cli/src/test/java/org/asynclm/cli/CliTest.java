@@ -116,8 +116,39 @@ class CliTest {
         assertEquals("asynclm: " + f + ":2: calls.0.exec_ms: must be a number of milliseconds >= 0\n", r.err());
     }
 
+    @Test
+    void quickstartWritesALinkedReportAndReusesItOnTheSecondRun() throws Exception {
+        Path out = dir.resolve("qs");
+        Result first = run("quickstart", "--fast", "--out", out.toString());
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("report: " + out.resolve("index.html").toAbsolutePath()), first.out());
+        String index = Files.readString(out.resolve("index.html"));
+        assertTrue(index.contains("href=\"latency/report.html\""));
+        JsonNode report = new ObjectMapper().readTree(out.resolve("latency/report.json").toFile());
+        assertEquals(4, report.get("experiments").size());
+        long written = Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis();
+        Result second = run("quickstart", "--fast", "--out", out.toString());
+        assertEquals(0, second.code());
+        assertTrue(second.out().contains("reusing"), second.out());
+        assertEquals(written, Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis());
+    }
+
+    @Test
+    void evalLatencyWritesItsReport() throws Exception {
+        Path out = dir.resolve("lat");
+        Result r = run("eval", "latency", "--dataset", "synthetic-multi-step-parallel", "--n", "10", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("report.json", "report.html", "timeline.json")) {
+            assertTrue(Files.size(out.resolve(f)) > 100, f);
+        }
+        assertEquals(2, run("eval", "latency", "--dataset", "bfcl-ish", "--out", out.toString()).code());
+        assertEquals(2, run("eval", "latency", "--dataset", "synthetic-parallel", "--engine", "gpt", "--out",
+                out.toString()).code());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "simulate", "bench", "bench runtime"})
+    @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "eval", "eval latency", "quickstart"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -79,6 +79,10 @@ public record LatencyDistribution(double minMs, double maxMs, double meanMs) {
 
     @Override
     public String toString() {
-        return minMs + ":" + maxMs + ":" + meanMs;
+        return compact(minMs) + ":" + compact(maxMs) + ":" + compact(meanMs);
+    }
+
+    private static String compact(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

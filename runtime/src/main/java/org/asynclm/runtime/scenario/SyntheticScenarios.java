@@ -53,9 +53,26 @@ public final class SyntheticScenarios {
         if (k < 1 || length < 1) {
             throw new IllegalArgumentException("--chains and --length must be at least 1");
         }
+        int[] lengths = new int[k];
+        java.util.Arrays.fill(lengths, length);
+        return chains(lengths, "chains-" + k + "x" + length + "-seed" + seed, latency, new SplittableRandom(seed));
+    }
+
+    /**
+     * Three independent chains of 1 to 5 calls each, the shape of the paper's multi-step-parallel tasks (three
+     * distinct multi-turn first rounds combined).
+     */
+    public static Scenario multiStepParallel(LatencyDistribution latency, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
+        int[] lengths = {rng.nextInt(1, 6), rng.nextInt(1, 6), rng.nextInt(1, 6)};
+        return chains(lengths, "multi-step-parallel-seed" + seed, latency, rng);
+    }
+
+    private static Scenario chains(int[] lengths, String name, LatencyDistribution latency, SplittableRandom rng) {
+        int k = lengths.length;
         List<ScenarioCall> calls = new ArrayList<>();
         for (int c = 0; c < k; c++) {
+            int length = lengths[c];
             String prefix = c < 26 ? String.valueOf((char) ('a' + c)) : "ch" + c + "_";
             int start = rng.nextInt(CHAIN_STEPS.size());
             String previous = null;
@@ -79,8 +96,7 @@ public final class SyntheticScenarios {
                 previous = id;
             }
         }
-        return new Scenario("chains-" + k + "x" + length + "-seed" + seed,
-                "Please work through these " + k + " requests, each a sequence of " + length + " steps.", calls,
+        return new Scenario(name, "Please work through these " + k + " requests, each a sequence of steps.", calls,
                 "All " + k + " requests are complete.");
     }
 

@@ -1,0 +1,139 @@
+package org.asynclm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.asynclm.eval.latency.Dataset;
+import org.asynclm.eval.latency.LatencyExperiment;
+import org.asynclm.eval.latency.MethodStats;
+import org.asynclm.eval.latency.PaperFigures;
+import org.asynclm.eval.report.LatencyReport;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Method;
+import org.asynclm.runtime.scenario.LatencyDistribution;
+import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.timeline.ChromeTrace;
+import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluations.",
+        subcommands = {EvalCommand.Latency.class},
+        footer = {"", "Example:", "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --out runs/latency"})
+final class EvalCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "latency", mixinStandardHelpOptions = true,
+            description = {"The paper's latency experiment: every scenario under Sync, Sync-Parallel, Async-Naive and "
+                    + "Async with the teacher engine on a virtual clock. Writes report.json, report.html (bar chart "
+                    + "with p10/p90, comparison with the paper, Gantt chart of the median scenario) and "
+                    + "timeline.json (Perfetto)."},
+            footer = {"", "Examples:",
+                    "  bin/asynclm eval latency --dataset synthetic-parallel --n 200 --tpot-ms 5 --out runs/par",
+                    "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --deployment cloud \\",
+                    "      --ttft-ms 310 --out runs/msp-cloud"})
+    static final class Latency implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dataset", required = true, paramLabel = "D",
+                description = "synthetic-parallel or synthetic-multi-step-parallel.")
+        String dataset;
+
+        @Option(names = "--n", defaultValue = "200", description = "Scenarios (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--engine", defaultValue = "teacher",
+                description = "Model driving the runtime; 'teacher' is the perfect policy (default: ${DEFAULT-VALUE}).")
+        String engine;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the scenario set (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+        Path out;
+
+        @Mixin
+        LatencyOptions timing;
+
+        @Override
+        public Integer call() throws BadInputException, IOException {
+            if (!engine.equals("teacher")) {
+                throw new BadInputException("--engine: only 'teacher' is available in this build");
+            }
+            if (n < 1) {
+                throw new BadInputException("--n must be at least 1");
+            }
+            Dataset d;
+            try {
+                d = Dataset.parse(dataset);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--dataset: " + e.getMessage());
+            }
+            LatencyReport.Entry entry = run(d, n, seed, timing.cost(), timing.latency(), timing.policy(),
+                    timing.methods());
+            write(out, List.of(entry));
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(summary(List.of(entry)));
+            o.println("report: " + out.resolve("report.html"));
+            return 0;
+        }
+    }
+
+    static LatencyReport.Entry run(Dataset d, int n, long seed, CostModel cost, LatencyDistribution latency,
+                                   String policy, List<Method> methods) {
+        List<Scenario> scenarios = d.scenarios(n, latency, seed);
+        Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000);
+        LatencyExperiment.Result result;
+        try (Progress p = new Progress(d.cliName(), n)) {
+            result = LatencyExperiment.run(d.cliName(), scenarios, sim, cost, policy, seed, latency.toString(),
+                    methods, p);
+        }
+        Map<Method, TraceRecorder> timelines =
+                LatencyExperiment.timelines(result.medianScenario().scenario(), sim, methods);
+        return new LatencyReport.Entry(result, timelines);
+    }
+
+    static void write(Path dir, List<LatencyReport.Entry> entries) throws IOException {
+        LatencyReport.writeJson(dir.resolve("report.json"), entries);
+        LatencyReport.writeHtml(dir.resolve("report.html"), entries);
+        Map<String, TraceRecorder> runs = new java.util.LinkedHashMap<>();
+        for (LatencyReport.Entry e : entries) {
+            String prefix = entries.size() == 1 ? "" : e.result().dataset() + " "
+                    + e.result().cost().deployment().name().toLowerCase(Locale.ROOT) + " ";
+            e.medianTimelines().forEach((m, rec) -> runs.put(prefix + m.cliName(), rec));
+        }
+        ChromeTrace.write(dir.resolve("timeline.json"), runs);
+    }
+
+    static String summary(List<LatencyReport.Entry> entries) {
+        Table t = new Table("dataset", "deployment", "method", "mean ms", "p10", "p90", "speedup", "paper", "x lower bound");
+        for (LatencyReport.Entry e : entries) {
+            LatencyExperiment.Result r = e.result();
+            Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
+            for (MethodStats s : r.stats()) {
+                t.row(r.dataset(), r.cost().deployment().name().toLowerCase(Locale.ROOT), s.method().cliName(),
+                        s.meanMs(), s.p10Ms(), s.p90Ms(), String.format(Locale.ROOT, "%.2fx", s.speedupVsSync()),
+                        paper.containsKey(s.method()) ? paper.get(s.method()) + "x" : "",
+                        String.format(Locale.ROOT, "%.2f", s.ratioToLowerBound()));
+            }
+        }
+        return t.render();
+    }
+}
