@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Runtime.class},
+        subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class},
         footer = {"", "Example:", "  bin/asynclm bench runtime --json"})
 final class BenchCommand implements Runnable {
     @Spec
@@ -19,6 +19,51 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "datagen", mixinStandardHelpOptions = true,
+            description = "Datagen throughput: traces and assistant tokens per second for a whole run written to a "
+                    + "scratch file (target: 20,000 synthetic traces/s on 2 cores).",
+            footer = {"", "Example:", "  bin/asynclm bench datagen --json"})
+    static final class Datagen implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "A datagen config (default: the built-in synthetic defaults).")
+        java.nio.file.Path config;
+
+        @Option(names = "--n", defaultValue = "20000", description = "Traces per round (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds; the last is reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--threads", description = "Worker threads (default: the number of cores).")
+        Integer threads;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key.")
+        java.util.List<String> sets = new java.util.ArrayList<>();
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            org.asynclm.datagen.config.DatagenConfig c = DatagenCommand.load(config, sets, n, null, null, null, null);
+            org.asynclm.datagen.trace.TraceGenerator g = new org.asynclm.datagen.trace.TraceGenerator(c,
+                    DatagenCommand.tokenizer(c), c.tokenizer(), org.asynclm.datagen.Sources.create(c));
+            org.asynclm.datagen.DatagenBenchmark.Result r = org.asynclm.datagen.DatagenBenchmark.run(g, n, c.format(),
+                    threads == null ? DatagenCommand.cores() : threads, Math.max(1, rounds));
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("traces_per_s", Math.round(r.tracesPerSecond()));
+            o.put("tokens_per_s", Math.round(r.tokensPerSecond()));
+            o.put("traces", r.traces());
+            o.put("seconds", r.seconds());
+            spec.commandLine().getOut().println(json ? Json.pretty(o)
+                    : String.format("%,d traces/s, %,d assistant tokens/s", Math.round(r.tracesPerSecond()),
+                    Math.round(r.tokensPerSecond())));
+            return 0;
+        }
     }
 
     @Command(name = "runtime", mixinStandardHelpOptions = true,

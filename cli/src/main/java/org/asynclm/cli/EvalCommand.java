@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.asynclm.eval.latency.Dataset;
 import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
@@ -80,9 +79,9 @@ final class EvalCommand implements Runnable {
             if (n < 1) {
                 throw new BadInputException("--n must be at least 1");
             }
-            Dataset d;
+            LatencyDatasets d;
             try {
-                d = Dataset.parse(dataset);
+                d = LatencyDatasets.parse(dataset);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--dataset: " + e.getMessage());
             }
@@ -96,7 +95,7 @@ final class EvalCommand implements Runnable {
         }
     }
 
-    static LatencyReport.Entry run(Dataset d, int n, long seed, CostModel cost, LatencyDistribution latency,
+    static LatencyReport.Entry run(LatencyDatasets d, int n, long seed, CostModel cost, LatencyDistribution latency,
                                    String policy, List<Method> methods) {
         List<Scenario> scenarios = d.scenarios(n, latency, seed);
         Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000);

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.asynclm.eval.latency.Dataset;
 import org.asynclm.eval.report.LatencyReport;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
@@ -61,7 +60,7 @@ final class QuickstartCommand implements Callable<Integer> {
             CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
                     CostModel.msToNanos(PAPER_TTFT_MS), 0);
             List<LatencyReport.Entry> entries = new ArrayList<>();
-            for (Dataset d : Dataset.values()) {
+            for (LatencyDatasets d : LatencyDatasets.values()) {
                 for (CostModel cost : List.of(local, cloud)) {
                     entries.add(EvalCommand.run(d, n, seed, cost, LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
                             methods));

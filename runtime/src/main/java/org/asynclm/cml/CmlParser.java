@@ -48,8 +48,15 @@ public final class CmlParser {
 
     public void feed(CharSequence piece, List<CmlEvent> events) {
         out = events;
-        for (int i = 0; i < piece.length(); i++) {
-            consume(piece.charAt(i), pos++);
+        CmlToken marker = pending.isEmpty() ? CmlToken.ofText(piece) : null;
+        if (marker != null) { // a special token: no need to walk its characters
+            long at = pos;
+            pos += piece.length();
+            onMarker(marker, at);
+        } else {
+            for (int i = 0; i < piece.length(); i++) {
+                consume(piece.charAt(i), pos++);
+            }
         }
         flushText();
         out = null;
@@ -99,12 +106,30 @@ public final class CmlParser {
                 case TRAP_OPEN, INTR_HEAD, INTR_BODY -> piece.isEmpty(); // only [END] may follow [TRAP]
             };
         }
+        CmlToken marker = pending.isEmpty() ? CmlToken.ofText(piece) : null;
+        if (marker != null) {
+            return markerAllowed(marker);
+        }
         CmlParser probe = dryCopy();
         probe.out = null;
         for (int i = 0; i < piece.length() && !probe.broken; i++) {
             probe.consume(piece.charAt(i), probe.pos++);
         }
         return !probe.broken;
+    }
+
+    /** Whether a whole marker is legal here: the same rules as {@link #onMarker}, without simulating. */
+    private boolean markerAllowed(CmlToken marker) {
+        return switch (state) {
+            case TEXT -> marker == CmlToken.CALL || marker == CmlToken.TRAP;
+            case CALL_HEAD -> marker == CmlToken.END || (marker == CmlToken.HEAD && isCallId(head.toString().strip()));
+            case CALL_BODY, TRAP_OPEN -> marker == CmlToken.END;
+            case INTR_HEAD, INTR_BODY -> false;
+        };
+    }
+
+    private static boolean isCallId(String id) {
+        return CmlToken.isValidId(id) && !CmlToken.isReservedId(id);
     }
 
     private CmlParser dryCopy() {
@@ -186,7 +211,7 @@ public final class CmlParser {
             case CALL_HEAD -> {
                 if (marker == CmlToken.HEAD) {
                     String id = head.toString().strip();
-                    if (!CmlToken.isValidId(id) || CmlToken.isReservedId(id)) {
+                    if (!isCallId(id)) {
                         violation(at, "call id '" + id + "' is not a Python identifier or is reserved");
                     } else {
                         blockId = id;

@@ -23,10 +23,16 @@ public enum CmlToken {
         return text;
     }
 
+    private static final CmlToken[] ALL = values();
+
     /** The marker spelled exactly by {@code s}, or null. */
     public static CmlToken ofText(CharSequence s) {
-        for (CmlToken t : values()) {
-            if (t.text.contentEquals(s)) {
+        int n = s.length();
+        if (n < 5 || n > 6 || s.charAt(0) != '[' || s.charAt(n - 1) != ']') {
+            return null;
+        }
+        for (CmlToken t : ALL) {
+            if (t.text.length() == n && t.text.contentEquals(s)) {
                 return t;
             }
         }
@@ -35,19 +41,30 @@ public enum CmlToken {
 
     /** True when {@code s} could still grow into a marker (it is a proper or full prefix of one). */
     public static boolean isPrefixOfMarker(CharSequence s) {
-        outer:
-        for (CmlToken t : values()) {
-            if (s.length() > t.text.length()) {
-                continue;
-            }
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) != t.text.charAt(i)) {
-                    continue outer;
-                }
-            }
+        int n = s.length();
+        if (n == 0 || s.charAt(0) != '[') {
+            return false;
+        }
+        if (n == 1) {
             return true;
         }
-        return false;
+        CmlToken candidate = switch (s.charAt(1)) { // the five markers differ in their second character
+            case 'C' -> CALL;
+            case 'I' -> INTR;
+            case 'T' -> TRAP;
+            case 'E' -> END;
+            case 'H' -> HEAD;
+            default -> null;
+        };
+        if (candidate == null || n > candidate.text.length()) {
+            return false;
+        }
+        for (int i = 2; i < n; i++) {
+            if (s.charAt(i) != candidate.text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean isReservedId(String id) {

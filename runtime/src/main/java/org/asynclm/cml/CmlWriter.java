@@ -137,10 +137,9 @@ public final class CmlWriter {
         sb.append(q);
     }
 
-    private static boolean startsMarker(CharSequence s, int at) {
+    private static boolean startsMarker(String s, int at) {
         for (CmlToken t : CmlToken.values()) {
-            if (s.length() - at >= t.text().length()
-                    && s.subSequence(at, at + t.text().length()).toString().equals(t.text())) {
+            if (s.startsWith(t.text(), at)) {
                 return true;
             }
         }

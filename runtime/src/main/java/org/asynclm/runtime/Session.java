@@ -51,6 +51,7 @@ public final class Session {
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final StringBuilder modelText = new StringBuilder();
+    private int modelTokens;
 
     private long t0;
     private long lastTokenAt;
@@ -118,7 +119,11 @@ public final class Session {
             timeline.decode(rel(tokenStart), rel(now));
             events.clear();
             modelText.append(monitor.accept(token, events));
+            modelTokens++;
             for (CmlEvent e : events) {
+                if (e instanceof CmlEvent.Closed) {
+                    flushModelText();
+                }
                 handle(e, tokenStart);
             }
         }
@@ -276,10 +281,13 @@ public final class Session {
         flushModelText();
         long start = clock.nanos();
         StringBuilder text = new StringBuilder();
+        int[] tokens = new int[0];
         for (Interrupt i : queued) {
             String cml = i.cml();
             text.append(cml);
-            segments.add(new Segment(Segment.Kind.INTERRUPT, cml));
+            int[] own = tokenizer.encode(cml);
+            tokens = concat(tokens, own);
+            segments.add(new Segment(Segment.Kind.INTERRUPT, cml, own.length));
             timeline.interrupt(rel(start), i.id(), i.kind().name().toLowerCase());
             LiveCall c = byTicket.get(i.seq());
             if (c != null) {
@@ -288,7 +296,6 @@ public final class Session {
             interrupts++;
         }
         queued.clear();
-        int[] tokens = tokenizer.encode(text.toString());
         if (config.method() == Method.ASYNC_NAIVE) {
             engine.cache(CacheAction.DROP);
             engine.append(tokens);
@@ -324,10 +331,17 @@ public final class Session {
     }
 
     private void flushModelText() {
-        if (!modelText.isEmpty()) {
-            segments.add(new Segment(Segment.Kind.MODEL, modelText.toString()));
+        if (modelTokens > 0) {
+            segments.add(new Segment(Segment.Kind.MODEL, modelText.toString(), modelTokens));
             modelText.setLength(0);
+            modelTokens = 0;
         }
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private long rel(long t) {

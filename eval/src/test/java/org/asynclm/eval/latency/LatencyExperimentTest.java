@@ -8,17 +8,33 @@ import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 
-class LatencyExperimentTest {
+public class LatencyExperimentTest {
     private static final List<Method> ALL = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC_NAIVE, Method.ASYNC);
 
-    private static LatencyExperiment.Result run(Dataset d, CostModel cost, int n) {
-        List<Scenario> s = d.scenarios(n, LatencyDistribution.PAPER_EVAL_TOOLS, 1);
+    public static List<Scenario> parallel(int n) {
+        List<Scenario> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(SyntheticScenarios.parallel(2 + i % 7, LatencyDistribution.PAPER_EVAL_TOOLS, i));
+        }
+        return out;
+    }
+
+    static List<Scenario> multiStepParallel(int n) {
+        List<Scenario> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(SyntheticScenarios.multiStepParallel(LatencyDistribution.PAPER_EVAL_TOOLS, i));
+        }
+        return out;
+    }
+
+    private static LatencyExperiment.Result run(String dataset, List<Scenario> s, CostModel cost) {
         Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 1, 100_000);
-        return LatencyExperiment.run(d.cliName(), s, sim, cost, "lpt", 1, "30:500:110", ALL, i -> { });
+        return LatencyExperiment.run(dataset, s, sim, cost, "lpt", 1, "30:500:110", ALL, i -> { });
     }
 
     @Test
@@ -32,7 +48,7 @@ class LatencyExperimentTest {
 
     @Test
     void everyParallelScenarioObeysTheOrderingAndTheClosedForm() {
-        LatencyExperiment.Result r = run(Dataset.SYNTHETIC_PARALLEL, CostModel.local(5, 0), 200);
+        LatencyExperiment.Result r = run("synthetic-parallel", parallel(200), CostModel.local(5, 0));
         for (LatencyExperiment.ScenarioResult s : r.scenarios()) {
             long lb = s.bounds().lowerBound();
             assertTrue(s.makespan(Method.ASYNC) <= s.makespan(Method.SYNC_PARALLEL));
@@ -48,19 +64,11 @@ class LatencyExperimentTest {
     }
 
     @Test
-    void multiStepParallelScenariosAreThreeChainsOfOneToFiveCalls() {
-        for (Scenario s : Dataset.SYNTHETIC_MULTI_STEP_PARALLEL.scenarios(100, LatencyDistribution.PAPER_EVAL_TOOLS, 3)) {
-            long roots = s.calls().stream().filter(c -> c.deps().isEmpty()).count();
-            assertEquals(3, roots, s.name());
-            assertTrue(s.calls().size() >= 3 && s.calls().size() <= 15);
-        }
-    }
-
-    @Test
     void theCloudDeploymentWidensTheGapAsThePaperExplains() {
-        LatencyExperiment.Result local = run(Dataset.SYNTHETIC_MULTI_STEP_PARALLEL, CostModel.local(5, 0), 60);
-        LatencyExperiment.Result cloud = run(Dataset.SYNTHETIC_MULTI_STEP_PARALLEL,
-                new CostModel(5_000_000, 0, CostModel.Deployment.CLOUD, 310_000_000, 0), 60);
+        LatencyExperiment.Result local = run("synthetic-multi-step-parallel", multiStepParallel(60),
+                CostModel.local(5, 0));
+        LatencyExperiment.Result cloud = run("synthetic-multi-step-parallel", multiStepParallel(60),
+                new CostModel(5_000_000, 0, CostModel.Deployment.CLOUD, 310_000_000, 0));
         double localAsync = local.stats().get(3).speedupVsSync();
         double cloudAsync = cloud.stats().get(3).speedupVsSync();
         assertTrue(cloudAsync > localAsync + 0.5, local.stats() + " vs " + cloud.stats());

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.asynclm.eval.latency.Dataset;
 import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
-import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,7 @@ class LatencyReportTest {
         List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC);
         CostModel cost = CostModel.local(5, 0);
         Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 2, 100_000);
-        var scenarios = Dataset.SYNTHETIC_PARALLEL.scenarios(20, LatencyDistribution.PAPER_EVAL_TOOLS, 2);
+        var scenarios = org.asynclm.eval.latency.LatencyExperimentTest.parallel(20);
         LatencyExperiment.Result r = LatencyExperiment.run("synthetic-parallel", scenarios, sim, cost, "lpt", 2,
                 "30:500:110", methods, i -> { });
         var entry = new LatencyReport.Entry(r, LatencyExperiment.timelines(r.medianScenario().scenario(), sim, methods));

@@ -2,6 +2,7 @@ package org.asynclm.runtime.prompt;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.exec.Tool;
@@ -21,8 +22,13 @@ public final class ChatPrompt {
     }
 
     public static String system(Collection<Tool> tools) {
+        return system(tools.stream().map(Tool::schema).toList());
+    }
+
+    /** The system prompt for tools given as their JSON schemas. */
+    public static String system(java.util.List<ObjectNode> schemas) {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        tools.forEach(t -> list.add(t.schema()));
+        schemas.forEach(list::add);
         return CML_INSTRUCTIONS + CmlWriter.json(list);
     }
 

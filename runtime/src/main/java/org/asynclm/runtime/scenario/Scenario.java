@@ -11,12 +11,48 @@ import java.util.Set;
 import org.asynclm.cml.CmlToken;
 import org.asynclm.cml.CmlWriter;
 
-/** A task as a DAG of calls, with what the user asked and the short answer that closes the turn. */
-public record Scenario(String name, String userPrompt, List<ScenarioCall> calls, String finalAnswer) {
+/**
+ * A task as a DAG of calls, with what the user asked, the short answer that closes the turn, and follow-up messages
+ * that reveal more calls while the model works.
+ */
+public record Scenario(String name, String userPrompt, List<ScenarioCall> calls, String finalAnswer,
+                       List<FollowUp> followUps) {
 
     public Scenario {
         calls = List.copyOf(calls);
+        followUps = followUps.stream().sorted(java.util.Comparator.comparingLong(FollowUp::atNanos)).toList();
         validate(calls);
+        validateFollowUps(calls, followUps);
+    }
+
+    public Scenario(String name, String userPrompt, List<ScenarioCall> calls, String finalAnswer) {
+        this(name, userPrompt, calls, finalAnswer, List.of());
+    }
+
+    /** The earliest time a call can be known: its follow-up's arrival, or 0. */
+    public long releaseNanos(ScenarioCall call) {
+        for (FollowUp f : followUps) {
+            if (f.calls().contains(call.id())) {
+                return f.atNanos();
+            }
+        }
+        return 0;
+    }
+
+    private static void validateFollowUps(List<ScenarioCall> calls, List<FollowUp> followUps) {
+        Set<String> ids = new HashSet<>();
+        calls.forEach(c -> ids.add(c.id()));
+        Set<String> seen = new HashSet<>();
+        for (FollowUp f : followUps) {
+            for (String c : f.calls()) {
+                if (!ids.contains(c)) {
+                    throw new IllegalArgumentException("follow-up names unknown call '" + c + "'");
+                }
+                if (!seen.add(c)) {
+                    throw new IllegalArgumentException("call '" + c + "' is in two follow-ups");
+                }
+            }
+        }
     }
 
     public ScenarioCall call(String id) {
@@ -28,8 +64,9 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
         throw new IllegalArgumentException("no call '" + id + "'");
     }
 
+    /** No dependencies and no follow-ups: the paper's closed forms apply. */
     public boolean independent() {
-        return calls.stream().allMatch(c -> c.deps().isEmpty());
+        return followUps.isEmpty() && calls.stream().allMatch(c -> c.deps().isEmpty());
     }
 
     /** The call's arguments with every {@link Ref} resolved against {@code results} (id to result). */
@@ -62,9 +99,14 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
 
     /** The call block a perfect model writes for {@code call}, given the true upstream results. */
     public String callBlock(ScenarioCall call) {
+        return CmlWriter.call(call.id(), call.function(), resolve(call, trueResults()));
+    }
+
+    /** Every call's result by id. */
+    public Map<String, JsonNode> trueResults() {
         Map<String, JsonNode> results = new HashMap<>();
         calls.forEach(c -> results.put(c.id(), c.result()));
-        return CmlWriter.call(call.id(), call.function(), resolve(call, results));
+        return results;
     }
 
     private static void validate(List<ScenarioCall> calls) {

@@ -12,14 +12,16 @@ import org.asynclm.runtime.tokens.Tokenizer;
  * Per-call decode times G and execution times E of a scenario, the lower bound on any schedule, and the paper's
  * closed forms for independent calls.
  */
-public record Bounds(List<ScenarioCall> calls, Map<String, Long> decodeNanos) {
+public record Bounds(Scenario scenario, List<ScenarioCall> calls, Map<String, Long> decodeNanos) {
 
     public static Bounds of(Scenario scenario, Tokenizer tokenizer, long tpotNanos) {
         Map<String, Long> g = new HashMap<>();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> results = scenario.trueResults();
         for (ScenarioCall c : scenario.calls()) {
-            g.put(c.id(), tokenizer.count(scenario.callBlock(c)) * tpotNanos);
+            String block = org.asynclm.cml.CmlWriter.call(c.id(), c.function(), Scenario.resolve(c, results));
+            g.put(c.id(), tokenizer.count(block) * tpotNanos);
         }
-        return new Bounds(scenario.calls(), g);
+        return new Bounds(scenario, scenario.calls(), g);
     }
 
     public long decode(ScenarioCall c) {
@@ -30,12 +32,15 @@ public record Bounds(List<ScenarioCall> calls, Map<String, Long> decodeNanos) {
         return calls.stream().mapToLong(this::decode).sum();
     }
 
-    /** max(total decode of the call blocks, longest dependency path of decode + execution). */
+    /**
+     * max(total decode of the call blocks, longest dependency path of decode + execution); a call asked for in a
+     * follow-up starts its path no earlier than the follow-up arrives.
+     */
     public long lowerBound() {
         Map<String, Long> finish = new HashMap<>();
         long longest = 0;
         for (ScenarioCall c : topological()) {
-            long start = 0;
+            long start = scenario.releaseNanos(c);
             for (String d : c.deps()) {
                 start = Math.max(start, finish.get(d));
             }

@@ -11,6 +11,7 @@ import org.asynclm.runtime.clock.VirtualClock;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.exec.VirtualToolExecutor;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.scenario.FollowUp;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.teacher.Policy;
@@ -38,16 +39,39 @@ public final class Simulator {
         return Bounds.of(scenario, tokenizer, cost.tpotNanos());
     }
 
+    /** What every run of one scenario shares: its bounds and its prompt. */
+    public record Prepared(Scenario scenario, Bounds bounds, int[] prompt) {
+    }
+
+    public Prepared prepare(Scenario scenario) {
+        String system = ChatPrompt.system(ScenarioTools.of(scenario).values());
+        return prepare(scenario, tokenizer.encode(ChatPrompt.render(system, scenario.userPrompt())));
+    }
+
+    /** With a prompt of the caller's (for example one listing the task's own tool documentation). */
+    public Prepared prepare(Scenario scenario, int[] prompt) {
+        return new Prepared(scenario, bounds(scenario), prompt);
+    }
+
     public Outcome run(Scenario scenario, Method method, Timeline timeline) {
+        return run(prepare(scenario), method, timeline);
+    }
+
+    public Outcome run(Prepared prepared, Method method, Timeline timeline) {
+        Scenario scenario = prepared.scenario();
+        Bounds bounds = prepared.bounds();
+        int[] prompt = prepared.prompt();
         VirtualClock clock = new VirtualClock();
         try (VirtualToolExecutor executor = new VirtualToolExecutor(clock, 0)) {
             Map<String, Tool> tools = ScenarioTools.of(scenario);
-            Bounds bounds = bounds(scenario);
             Policy p = Policy.create(policy, scenario, bounds::decode, seed);
             TeacherEngine teacher = new TeacherEngine(scenario, p, method, tokenizer, clock::nanos, bounds::decode);
-            int[] prompt = tokenizer.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
             Session session = new Session(teacher, tokenizer, clock, executor, tools,
                     new SessionConfig(method, cost, CacheCosts.SINGLE_USER, maxTokens), timeline);
+            long firstToken = cost.prefill(prompt.length); // Session.run prefills the prompt before decoding
+            for (FollowUp f : scenario.followUps()) {
+                executor.inbox().postUser(f.text(), firstToken + f.atNanos());
+            }
             return session.run(prompt);
         }
     }

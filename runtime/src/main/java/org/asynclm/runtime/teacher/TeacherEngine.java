@@ -15,6 +15,7 @@ import java.util.function.ToLongFunction;
 import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
+import org.asynclm.cml.CmlToken;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.CacheAction;
 import org.asynclm.runtime.Engine;
@@ -47,6 +48,7 @@ public final class TeacherEngine implements Engine {
     private final List<CmlEvent> events = new ArrayList<>();
     private CmlParser reader = new CmlParser();
     private int context;
+    private int followUpsRead;
 
     /**
      * @param clock       the session's time, for policies that weigh waiting against writing
@@ -69,6 +71,7 @@ public final class TeacherEngine implements Engine {
         issuedAt.clear();
         results.clear();
         failed.clear();
+        followUpsRead = 0;
         reader = new CmlParser();
         context = prompt.length;
     }
@@ -99,7 +102,11 @@ public final class TeacherEngine implements Engine {
         reader.feed(text, events);
         for (CmlEvent e : events) {
             if (e instanceof CmlEvent.Closed c && c.block().kind() == BlockKind.INTERRUPT) {
-                read(c.block().id(), c.block().body());
+                if (CmlToken.USER_ID.equals(c.block().id())) {
+                    followUpsRead++; // follow-ups arrive in time order
+                } else {
+                    read(c.block().id(), c.block().body());
+                }
             }
         }
     }
@@ -131,8 +138,15 @@ public final class TeacherEngine implements Engine {
 
     private void planNext() {
         List<ScenarioCall> ready = new ArrayList<>();
-        boolean waiting = false;
+        boolean waiting = followUpsRead < scenario.followUps().size();
+        Set<String> hidden = new HashSet<>();
+        for (int k = followUpsRead; k < scenario.followUps().size(); k++) {
+            hidden.addAll(scenario.followUps().get(k).calls());
+        }
         for (ScenarioCall c : scenario.calls()) {
+            if (hidden.contains(c.id())) {
+                continue;
+            }
             if (issued.contains(c.id())) {
                 waiting |= !results.containsKey(c.id()) && !failed.contains(c.id());
             } else if (results.keySet().containsAll(c.deps())) {
@@ -181,7 +195,12 @@ public final class TeacherEngine implements Engine {
 
             @Override
             public List<ScenarioCall> unissued() {
-                return scenario.calls().stream().filter(c -> !issued.contains(c.id())).toList();
+                Set<String> hidden = new HashSet<>();
+                for (int k = followUpsRead; k < scenario.followUps().size(); k++) {
+                    hidden.addAll(scenario.followUps().get(k).calls());
+                }
+                return scenario.calls().stream()
+                        .filter(c -> !issued.contains(c.id()) && !hidden.contains(c.id())).toList();
             }
         };
     }

@@ -38,7 +38,7 @@ public final class ByteTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        int[] out = new int[text.length() * 3 + 4];
+        int[] out = new int[text.length() + 8]; // grown only for non-ASCII text
         int n = 0;
         int i = 0;
         while (i < text.length()) {
@@ -58,12 +58,15 @@ public final class ByteTokenizer implements Tokenizer {
             }
             int cp = text.codePointAt(i);
             byte[] bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+            if (n + bytes.length + (text.length() - i) > out.length) {
+                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + bytes.length + text.length() - i));
+            }
             for (byte b : bytes) {
                 out[n++] = b & 0xff;
             }
             i += Character.charCount(cp);
         }
-        return java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     @Override
@@ -92,7 +95,16 @@ public final class ByteTokenizer implements Tokenizer {
         return n;
     }
 
+    /** The special token starting at {@code i}, or -1. Chat tokens start with "<|", CML markers with "[". */
     private static int specialAt(String text, int i) {
+        if (i + 1 >= text.length()) {
+            return -1;
+        }
+        char c = text.charAt(i);
+        char next = text.charAt(i + 1);
+        if (c == '<' ? next != '|' : "CITEH".indexOf(next) < 0) {
+            return -1;
+        }
         for (int k = 0; k < SPECIALS.size(); k++) {
             if (text.startsWith(SPECIALS.get(k), i)) {
                 return k;

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
 import org.asynclm.runtime.CostModel;
 
 /**
- * Small synthetic tasks for the simulator: N independent calls, or K chains of length L in which every call copies
- * an id out of the previous call's result. Estimates equal the true execution times (the paper's cheat sheet).
+ * Test fixture: small synthetic tasks with fixed shapes (N independent calls, K chains of length L in which every
+ * call copies an id out of the previous call's result), estimates equal to the true execution times. The generator
+ * users run is datagen's; this one keeps the runtime's tests free of it.
  */
 public final class SyntheticScenarios {
     private static final String[] CITIES = {"Paris", "Lagos", "Osaka", "Lima", "Oslo", "Austin", "Pune", "Perth"};

@@ -1,0 +1,119 @@
+package org.asynclm.datagen;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import org.asynclm.datagen.trace.Trace;
+import org.asynclm.datagen.trace.TraceGenerator;
+import org.asynclm.datagen.trace.TraceWriter;
+
+/**
+ * Writes {@code n} traces to a JSONL file: made in chunks on worker threads, written in index order to a temporary
+ * file that is renamed into place only when complete. The bytes depend on the config alone, not on the threads.
+ */
+public final class Datagen {
+    private static final int CHUNK = 64;
+
+    /** What was written. */
+    public record Summary(int traces, long assistantTokens, long promptTokens, double meanMakespanMs,
+                          double meanSyncMakespanMs, double meanLowerBoundMs, Map<String, Integer> shapes) {
+        public double speedupOverSync() {
+            return meanSyncMakespanMs / meanMakespanMs;
+        }
+    }
+
+    private Datagen() {
+    }
+
+    public static Summary write(TraceGenerator generator, int n, String format, Path out, int threads,
+                                IntConsumer progress) throws IOException {
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
+        Totals totals = new Totals();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            ArrayDeque<Future<List<String>>> inFlight = new ArrayDeque<>();
+            int next = 0;
+            int done = 0;
+            while (done < n) {
+                while (next < n && inFlight.size() < 4 * Math.max(1, threads)) {
+                    int from = next;
+                    int to = Math.min(n, from + CHUNK);
+                    inFlight.add(pool.submit(() -> chunk(generator, from, to, format, totals)));
+                    next = to;
+                }
+                for (String line : inFlight.poll().get()) {
+                    w.write(line);
+                    w.write('\n');
+                    done++;
+                }
+                progress.accept(done);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Files.deleteIfExists(tmp);
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Files.deleteIfExists(tmp);
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return totals.summary(n);
+    }
+
+    private static List<String> chunk(TraceGenerator g, int from, int to, String format, Totals totals) {
+        List<String> lines = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            Trace t = g.generate(i);
+            totals.add(t);
+            lines.add(TraceWriter.line(t, format));
+        }
+        return lines;
+    }
+
+    /** Running sums across worker threads; sums of integers, so the order of addition does not matter. */
+    private static final class Totals {
+        private long assistantTokens;
+        private long promptTokens;
+        private long makespanNanos;
+        private long syncNanos;
+        private long lowerBoundNanos;
+        private final Map<String, Integer> shapes = new TreeMap<>();
+
+        synchronized void add(Trace t) {
+            assistantTokens += t.assistantTokens();
+            promptTokens += t.promptTokens();
+            makespanNanos += t.outcome().makespanNanos();
+            syncNanos += t.syncMakespanNanos();
+            lowerBoundNanos += t.bounds().lowerBound();
+            shapes.merge(t.task().shape(), 1, Integer::sum);
+        }
+
+        synchronized Summary summary(int n) {
+            return new Summary(n, assistantTokens, promptTokens, makespanNanos / 1e6 / n, syncNanos / 1e6 / n,
+                    lowerBoundNanos / 1e6 / n, Map.copyOf(shapes));
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package org.asynclm.datagen.bfcl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.asynclm.bfcl.BfclData;
+import org.asynclm.bfcl.BfclEntry;
+import org.asynclm.cml.CmlWriter;
+import org.asynclm.cml.PyCall;
+import org.asynclm.cml.PySyntaxException;
+import org.asynclm.datagen.Task;
+import org.asynclm.datagen.TaskSource;
+import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.scenario.ScenarioCall;
+
+/**
+ * Tasks from BFCL data. {@code bfcl-parallel}: the parallel and parallel_multiple categories, independent calls
+ * with ground-truth arguments. {@code bfcl-multi-turn}: the first round of multi_turn_base, a chain (each call runs
+ * on the state the previous one left). {@code bfcl-multi-step-parallel}: three distinct first rounds in one task,
+ * as the paper's v3-multi-step-parallel. Entries are split into train and eval by a hash of their id and the seed.
+ */
+public final class BfclTasks {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    /** A BFCL entry turned into calls (ids assigned later), with its functions and request text. */
+    record Entry(String id, String question, List<String> functions, List<Map<String, Object>> arguments,
+                 Map<String, JsonNode> docs) {
+    }
+
+    private BfclTasks() {
+    }
+
+    public static TaskSource create(DatagenConfig c, Path dir) throws BadInputException {
+        BfclData data = new BfclData(dir);
+        String split = c.bfcl().split();
+        List<Entry> pool = new ArrayList<>();
+        boolean chains = !c.source().equals("bfcl-parallel");
+        if (chains) {
+            for (BfclEntry e : data.entries("multi_turn_base", true)) {
+                Entry entry = multiTurn(data, e);
+                if (entry != null && split(e.id(), c.seed(), c.bfcl().trainFraction()).equals(split)) {
+                    pool.add(entry);
+                }
+            }
+        } else {
+            for (String category : List.of("parallel", "parallel_multiple")) {
+                for (BfclEntry e : data.entries(category, true)) {
+                    if (split(e.id(), c.seed(), c.bfcl().trainFraction()).equals(split)) {
+                        pool.add(parallel(e));
+                    }
+                }
+            }
+        }
+        int needed = c.source().equals("bfcl-multi-step-parallel") ? 3 : 1;
+        if (pool.size() < needed) {
+            throw new BadInputException(dir + ": the " + split + " split of " + c.source() + " has " + pool.size()
+                    + " usable entries; need at least " + needed);
+        }
+        boolean allTools = c.bfcl().tools().equals("all");
+        return switch (c.source()) {
+            case "bfcl-parallel" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), false,
+                    "parallel", split, c, rng, allTools);
+            case "bfcl-multi-turn" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), true,
+                    "multi-turn", split, c, rng, allTools);
+            default -> (index, rng) -> {
+                List<Entry> three = new ArrayList<>();
+                while (three.size() < 3) {
+                    Entry e = pool.get(rng.nextInt(pool.size()));
+                    if (!three.contains(e)) {
+                        three.add(e);
+                    }
+                }
+                return task(three, true, "multi-step-parallel", split, c, rng, allTools);
+            };
+        };
+    }
+
+    /** "train" or "eval": a 64-bit hash of the entry id mixed with the seed, compared with the train fraction. */
+    public static String split(String entryId, long seed, double trainFraction) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : entryId.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        h ^= seed * 0x9E3779B97F4A7C15L;
+        h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+        h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        double u = (h >>> 11) * 0x1.0p-53;
+        return u < trainFraction ? "train" : "eval";
+    }
+
+    private static Task task(List<Entry> entries, boolean chained, String shape, String split, DatagenConfig c,
+                             SplittableRandom rng, boolean allTools) {
+        List<ScenarioCall> calls = new ArrayList<>();
+        Map<String, Long> estimates = new HashMap<>();
+        List<String> questions = new ArrayList<>();
+        for (int k = 0; k < entries.size(); k++) {
+            Entry e = entries.get(k);
+            questions.add(e.question());
+            String prefix = entries.size() == 1 ? "" : String.valueOf((char) ('a' + k));
+            String previous = null;
+            for (int i = 0; i < e.functions().size(); i++) {
+                String fn = e.functions().get(i);
+                String id = entries.size() == 1 ? String.valueOf((char) ('a' + i)) : prefix + (i + 1);
+                long estimate = estimates.computeIfAbsent(fn,
+                        f -> CostModel.msToNanos(Math.round(c.estimatedMs().draw(rng) * 1000) / 1000.0));
+                long actual = CostModel.msToNanos(Math.round(estimate / 1e6 * c.noise().draw(rng) * 1000) / 1000.0);
+                List<String> deps = chained && previous != null ? List.of(previous) : List.of();
+                calls.add(new ScenarioCall(id, fn, e.arguments().get(i), deps, estimate, actual,
+                        result(e.docs().get(fn), rng)));
+                previous = id;
+            }
+        }
+        String user = entries.size() == 1 ? questions.get(0)
+                : "Please handle these " + entries.size() + " requests. " + numbered(questions);
+        String name = "bfcl-" + shape + "-" + String.join("+", entries.stream().map(Entry::id).toList());
+        List<ObjectNode> tools = new ArrayList<>();
+        Map<String, JsonNode> shown = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            if (allTools) {
+                shown.putAll(e.docs());
+            } else {
+                e.functions().forEach(f -> shown.put(f, e.docs().get(f)));
+            }
+        }
+        shown.forEach((fn, doc) -> {
+            long estimate = estimates.computeIfAbsent(fn,
+                    f -> CostModel.msToNanos(Math.round(c.estimatedMs().draw(rng) * 1000) / 1000.0));
+            ObjectNode schema = doc.deepCopy();
+            schema.remove("response");
+            schema.put("estimated_time_ms", Math.round(estimate / 1e3) / 1e3);
+            tools.add(schema);
+        });
+        return new Task(new Scenario(name, user, calls, "All done."), shape, split, tools);
+    }
+
+    private static String numbered(List<String> questions) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < questions.size(); i++) {
+            sb.append(i == 0 ? "" : " ").append('(').append(i + 1).append(") ").append(questions.get(i));
+        }
+        return sb.toString();
+    }
+
+    private static Entry parallel(BfclEntry e) throws BadInputException {
+        Map<String, JsonNode> docs = new LinkedHashMap<>();
+        e.question().path("function").forEach(d -> docs.put(d.get("name").asText(), d));
+        List<String> functions = new ArrayList<>();
+        List<Map<String, Object>> args = new ArrayList<>();
+        for (JsonNode call : e.answer().path("ground_truth")) {
+            String fn = call.fieldNames().next();
+            JsonNode doc = docs.get(fn);
+            if (doc == null) {
+                throw new BadInputException(e.file() + ":" + e.line() + ": ground truth calls '" + fn
+                        + "', which the entry's functions do not define");
+            }
+            Map<String, Object> a = new LinkedHashMap<>();
+            call.get(fn).fields().forEachRemaining(p -> {
+                JsonNode schema = doc.at("/parameters/properties/" + p.getKey());
+                JsonNode chosen = firstAcceptable(p.getValue(), schema);
+                if (chosen != null) {
+                    a.put(p.getKey(), CmlWriter.fromJson(chosen));
+                }
+            });
+            functions.add(fn);
+            args.add(a);
+        }
+        return new Entry(e.id(), firstUserMessage(e), functions, args, docs);
+    }
+
+    private static Entry multiTurn(BfclData data, BfclEntry e) throws BadInputException {
+        JsonNode firstRound = e.answer().path("ground_truth").path(0);
+        if (!firstRound.isArray() || firstRound.isEmpty()) {
+            return null;
+        }
+        Map<String, JsonNode> docs = new LinkedHashMap<>();
+        for (JsonNode cls : e.question().path("involved_classes")) {
+            for (JsonNode d : data.functionDocs(cls.asText())) {
+                docs.put(d.get("name").asText(), d);
+            }
+        }
+        List<String> functions = new ArrayList<>();
+        List<Map<String, Object>> args = new ArrayList<>();
+        for (JsonNode s : firstRound) {
+            PyCall call;
+            try {
+                call = PyCall.parse(s.asText());
+            } catch (PySyntaxException ex) {
+                throw new BadInputException(data.answerFile("multi_turn_base") + ":" + e.line() + ": ground truth '"
+                        + s.asText() + "': " + ex.getMessage());
+            }
+            JsonNode doc = docs.get(call.function());
+            if (doc == null) {
+                throw new BadInputException(data.answerFile("multi_turn_base") + ":" + e.line() + ": ground truth calls '"
+                        + call.function() + "', which no involved class defines");
+            }
+            List<String> params = new ArrayList<>();
+            doc.at("/parameters/properties").fieldNames().forEachRemaining(params::add);
+            Map<String, Object> a = new LinkedHashMap<>();
+            for (int i = 0; i < call.positional().size(); i++) {
+                a.put(params.get(i), call.positional().get(i)); // BFCL's docs list parameters in call order
+            }
+            a.putAll(call.keywords());
+            functions.add(call.function());
+            args.add(a);
+        }
+        return new Entry(e.id(), firstUserMessage(e), functions, args, docs);
+    }
+
+    /**
+     * The first acceptable ground-truth value, skipping BFCL's {@code ""} ("may be omitted"); null when only
+     * omission is listed. Dict parameters (and lists of dicts) hold acceptable-value lists one level down.
+     */
+    static JsonNode firstAcceptable(JsonNode acceptable, JsonNode schema) {
+        for (JsonNode v : acceptable) {
+            if (v.isTextual() && v.asText().isEmpty()) {
+                continue;
+            }
+            return resolveNested(v, schema);
+        }
+        return null;
+    }
+
+    private static JsonNode resolveNested(JsonNode v, JsonNode schema) {
+        String type = schema.path("type").asText();
+        if (v.isObject() && type.equals("dict")) {
+            ObjectNode out = F.objectNode();
+            v.fields().forEachRemaining(f -> {
+                JsonNode chosen = f.getValue().isArray()
+                        ? firstAcceptable(f.getValue(), schema.at("/properties/" + f.getKey())) : f.getValue();
+                if (chosen != null) {
+                    out.set(f.getKey(), chosen);
+                }
+            });
+            return out;
+        }
+        if (v.isArray() && schema.path("items").path("type").asText().equals("dict")) {
+            ArrayNode out = F.arrayNode();
+            v.forEach(item -> out.add(resolveNested(item, schema.get("items"))));
+            return out;
+        }
+        return v;
+    }
+
+    /** A result shaped by the function's response schema where BFCL gives one, else a status. */
+    private static JsonNode result(JsonNode doc, SplittableRandom rng) {
+        JsonNode props = doc == null ? null : doc.at("/response/properties");
+        ObjectNode out = F.objectNode();
+        if (props == null || !props.isObject() || props.isEmpty()) {
+            return out.put("status", "ok");
+        }
+        props.fields().forEachRemaining(p -> {
+            switch (p.getValue().path("type").asText()) {
+                case "boolean" -> out.put(p.getKey(), true);
+                case "integer" -> out.put(p.getKey(), rng.nextInt(0, 1000));
+                case "float", "number" -> out.put(p.getKey(), Math.round(rng.nextDouble(0, 1000) * 100) / 100.0);
+                case "array" -> out.putArray(p.getKey());
+                case "dict", "object" -> out.putObject(p.getKey());
+                default -> out.put(p.getKey(), "ok");
+            }
+        });
+        return out;
+    }
+
+    private static String firstUserMessage(BfclEntry e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode m : e.question().path("question").path(0)) {
+            if (m.path("role").asText().equals("user")) {
+                sb.append(sb.isEmpty() ? "" : " ").append(m.path("content").asText());
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,252 @@
+package org.asynclm.datagen.trace;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.asynclm.cml.Block;
+import org.asynclm.cml.BlockKind;
+import org.asynclm.cml.CmlEvent;
+import org.asynclm.cml.CmlParser;
+import org.asynclm.cml.CmlToken;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+
+/**
+ * Checks native traces: each is re-parsed with the CML parser and its timing replayed from its own segments. A
+ * trace is valid when no interrupt sits inside a block, every call is written only after the results it depends on
+ * were injected, every call with an id gets exactly one interrupt, no interrupt is injected before its call could
+ * have finished, and the replayed makespan equals the recorded one.
+ */
+public final class TraceValidator {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final double EPS_MS = 1e-6;
+    private static final ByteTokenizer BYTES = new ByteTokenizer();
+
+    /** Counts per kind of failure, and the first failures as "file:line: message". */
+    public record Report(int traces, int valid, Map<String, Integer> failures, List<String> examples) {
+        public boolean ok() {
+            return traces > 0 && valid == traces;
+        }
+    }
+
+    private TraceValidator() {
+    }
+
+    public static Report validate(Path file) throws BadInputException {
+        int traces = 0;
+        int valid = 0;
+        Map<String, Integer> failures = new TreeMap<>();
+        List<String> examples = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                traces++;
+                List<Problem> problems = check(line);
+                if (problems.isEmpty()) {
+                    valid++;
+                }
+                for (Problem p : problems) {
+                    failures.merge(p.kind(), 1, Integer::sum);
+                    if (examples.size() < 20) {
+                        examples.add(file + ":" + n + ": " + p.message());
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+        }
+        return new Report(traces, valid, failures, examples);
+    }
+
+    record Problem(String kind, String message) {
+    }
+
+    static List<Problem> check(String line) {
+        List<Problem> out = new ArrayList<>();
+        JsonNode t;
+        try {
+            t = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            out.add(new Problem("malformed", "malformed JSON: " + e.getOriginalMessage()));
+            return out;
+        }
+        if (!TraceWriter.SCHEMA.equals(t.path("schema").asText())) {
+            out.add(new Problem("schema", "schema: expected " + TraceWriter.SCHEMA + " (only native traces validate)"));
+            return out;
+        }
+        try {
+            new Replay(t, out).run();
+        } catch (RuntimeException e) {
+            out.add(new Problem("malformed", "unreadable trace: " + e.getMessage()));
+        }
+        return out;
+    }
+
+    /** Walks the assistant segments in order, keeping the parser state and the virtual time. */
+    private static final class Replay {
+        private final JsonNode t;
+        private final List<Problem> out;
+        private final Map<String, List<String>> deps = new HashMap<>();
+        private final Map<String, Double> exec = new HashMap<>();
+        private final List<Double> followUps = new ArrayList<>();
+        private final Map<String, Double> issued = new HashMap<>();
+        private final Set<String> injected = new HashSet<>();
+        private final Map<String, Integer> interrupts = new HashMap<>();
+        private final CmlParser parser = new CmlParser();
+
+        Replay(JsonNode t, List<Problem> out) {
+            this.t = t;
+            this.out = out;
+        }
+
+        void run() {
+            for (JsonNode d : t.get("dag")) {
+                List<String> ds = new ArrayList<>();
+                d.get("deps").forEach(x -> ds.add(x.asText()));
+                deps.put(d.get("id").asText(), ds);
+                exec.put(d.get("id").asText(), d.get("exec_ms").asDouble());
+            }
+            t.path("follow_ups").forEach(f -> followUps.add(f.get("at_ms").asDouble()));
+            double tpot = t.get("tpot_ms").asDouble();
+            double prefill = t.get("prefill_ms_per_token").asDouble();
+            boolean byteTokens = "byte".equals(t.path("tokenizer").asText());
+            double now = 0;
+            double lastToken = 0;
+            boolean trapped = false;
+            int usersSeen = 0;
+            for (JsonNode seg : t.get("assistant")) {
+                String text = seg.get("text").asText();
+                int tokens = seg.get("tokens").asInt();
+                if (byteTokens && BYTES.count(text) != tokens) {
+                    out.add(new Problem("tokens", "segment '" + abbreviate(text) + "' has " + BYTES.count(text)
+                            + " byte tokens, not " + tokens));
+                }
+                if (seg.get("kind").asText().equals("model")) {
+                    now += tokens * tpot;
+                    lastToken = now;
+                    for (CmlEvent e : parser.feed(text)) {
+                        trapped |= modelEvent(e, now);
+                    }
+                    continue;
+                }
+                if (parser.inCriticalSection()) {
+                    out.add(new Problem("interrupt-in-block", "interrupt '" + abbreviate(text)
+                            + "' injected inside a control block"));
+                }
+                List<Block> blocks = closedBlocks(parser.feed(text));
+                if (blocks.size() != 1 || blocks.get(0).kind() != BlockKind.INTERRUPT) {
+                    out.add(new Problem("cml", "interrupt segment is not one interrupt block: " + abbreviate(text)));
+                    continue;
+                }
+                String id = blocks.get(0).id();
+                double arrival;
+                if (CmlToken.USER_ID.equals(id)) {
+                    arrival = usersSeen < followUps.size() ? followUps.get(usersSeen++) : Double.NaN;
+                } else {
+                    Double start = issued.get(id);
+                    arrival = start == null || !exec.containsKey(id) ? Double.NaN : start + exec.get(id);
+                    interrupts.merge(id, 1, Integer::sum);
+                    injected.add(id);
+                }
+                if (Double.isNaN(arrival)) {
+                    out.add(new Problem("interrupt-unknown", "interrupt for '" + id + "', which was never started"));
+                } else if (arrival > now + EPS_MS) {
+                    if (trapped) {
+                        now = arrival; // the model waited in its trap for this interrupt
+                    } else {
+                        out.add(new Problem("interrupt-early", "interrupt for '" + id + "' injected at "
+                                + fmt(now) + " ms, before the result arrived at " + fmt(arrival) + " ms"));
+                    }
+                }
+                trapped = false;
+                now += tokens * prefill;
+            }
+            List<CmlEvent> tail = new ArrayList<>();
+            parser.finish(tail);
+            for (CmlEvent e : tail) {
+                modelEvent(e, lastToken);
+            }
+            for (String id : deps.keySet()) {
+                int count = interrupts.getOrDefault(id, 0);
+                if (!issued.containsKey(id)) {
+                    out.add(new Problem("call-missing", "call '" + id + "' of the DAG is never written"));
+                } else if (count != 1) {
+                    out.add(new Problem("interrupt-count", "call '" + id + "' got " + count + " interrupts, not 1"));
+                }
+            }
+            double recorded = t.get("makespan_ms").asDouble();
+            if (Math.abs(recorded - lastToken) > EPS_MS) {
+                out.add(new Problem("makespan", "replayed makespan " + fmt(lastToken) + " ms differs from the recorded "
+                        + fmt(recorded) + " ms"));
+            }
+        }
+
+        /** Returns true when the event is a trap (the model may wait after it). */
+        private boolean modelEvent(CmlEvent e, double now) {
+            switch (e) {
+                case CmlEvent.Violation v -> out.add(new Problem("cml", "CML violation at character " + v.offset()
+                        + ": " + v.message()));
+                case CmlEvent.Closed c when c.block().kind() == BlockKind.CALL -> {
+                    String id = c.block().id();
+                    if (id == null) {
+                        return false;
+                    }
+                    if (issued.put(id, now) != null) {
+                        out.add(new Problem("duplicate-call", "call id '" + id + "' written twice"));
+                    }
+                    for (String d : deps.getOrDefault(id, List.of())) {
+                        if (!injected.contains(d)) {
+                            out.add(new Problem("dependency", "call '" + id + "' written before the result of '" + d
+                                    + "' was injected"));
+                        }
+                    }
+                }
+                case CmlEvent.Closed c when c.block().kind() == BlockKind.TRAP -> {
+                    return true;
+                }
+                case CmlEvent.Closed c -> out.add(new Problem("cml", "the model wrote an interrupt"));
+                default -> {
+                }
+            }
+            return false;
+        }
+    }
+
+    private static List<Block> closedBlocks(List<CmlEvent> events) {
+        List<Block> out = new ArrayList<>();
+        for (CmlEvent e : events) {
+            if (e instanceof CmlEvent.Closed c) {
+                out.add(c.block());
+            }
+        }
+        return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    private static String fmt(double ms) {
+        return String.format(java.util.Locale.ROOT, "%.6f", ms);
+    }
+}
