@@ -148,7 +148,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "eval", "eval latency", "quickstart"})
+    @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
+            "quickstart", "datagen", "datagen validate"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -1,0 +1,92 @@
+package org.asynclm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatagenCliTest {
+    static final Path BFCL = Path.of("../../shared/bfcl");
+
+    @TempDir
+    Path dir;
+
+    private void assertBadInput(String expectedStart, String... args) throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
+        CliTest.Result r = CliTest.run(full);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("asynclm: " + expectedStart), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(out), "no output file left behind");
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void writesASummaryAndValidTraces() throws Exception {
+        Path out = dir.resolve("t.jsonl");
+        CliTest.Result r = CliTest.run("datagen", "--config", "../configs/datagen/synthetic.yaml", "--n", "50",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("async speedup"), r.out());
+        assertEquals(50, Files.readAllLines(out).size());
+        CliTest.Result v = CliTest.run("datagen", "validate", out.toString());
+        assertEquals(0, v.code(), v.out());
+        assertTrue(v.out().contains("50 of 50 traces valid"), v.out());
+    }
+
+    @Test
+    void validateFailsOnABrokenFileAndOnAMissingOne() throws Exception {
+        Path out = dir.resolve("t.jsonl");
+        CliTest.run("datagen", "--n", "3", "--out", out.toString());
+        List<String> lines = Files.readAllLines(out);
+        Files.write(out, List.of(lines.get(0), lines.get(1).replace("[TRAP][END]", "[TRAP] [END]"), lines.get(2)));
+        CliTest.Result v = CliTest.run("datagen", "validate", out.toString());
+        assertEquals(1, v.code(), v.out());
+        assertTrue(v.out().contains("2 of 3 traces valid"), v.out());
+        assertTrue(v.out().contains(out + ":2:"), v.out());
+        assertEquals(2, CliTest.run("datagen", "validate", dir.resolve("nope.jsonl").toString()).code());
+    }
+
+    @Test
+    void configMistakesAreOneLine() throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "n: 10\nsynthetic:\n  width: [1, 2]\n");
+        assertBadInput(cfg + ":3: synthetic.width: unknown key", "datagen", "--config", cfg.toString());
+        Files.writeString(cfg, "estimated_ms: [900, 10]\n");
+        assertBadInput(cfg + ":1: estimated_ms: min must be <= max", "datagen", "--config", cfg.toString());
+        assertBadInput("--set source: must be one of", "datagen", "--set", "source=bfcl-everything");
+        assertBadInput("source bfcl-parallel needs a BFCL data directory", "datagen", "--set", "source=bfcl-parallel");
+        assertBadInput(dir.resolve("none") + ": no such BFCL data directory", "datagen", "--set",
+                "source=bfcl-parallel", "--bfcl-dir", dir.resolve("none").toString());
+    }
+
+    @Test
+    void brokenBfclFilesNameTheFileAndLine() throws Exception {
+        assumeTrue(Files.isDirectory(BFCL));
+        Path copy = dir.resolve("bfcl");
+        Files.createDirectories(copy.resolve("possible_answer"));
+        for (String f : List.of("BFCL_v4_parallel.json", "BFCL_v4_parallel_multiple.json",
+                "possible_answer/BFCL_v4_parallel.json")) {
+            Files.copy(BFCL.resolve(f), copy.resolve(f));
+        }
+        assertBadInput(copy.resolve("possible_answer/BFCL_v4_parallel_multiple.json") + ": no such file", "datagen",
+                "--set", "source=bfcl-parallel", "--bfcl-dir", copy.toString());
+        Files.copy(BFCL.resolve("possible_answer/BFCL_v4_parallel_multiple.json"),
+                copy.resolve("possible_answer/BFCL_v4_parallel_multiple.json"));
+        List<String> lines = Files.readAllLines(copy.resolve("BFCL_v4_parallel.json"));
+        lines.set(6, lines.get(6).substring(0, 40));
+        Files.write(copy.resolve("BFCL_v4_parallel.json"), lines);
+        assertBadInput(copy.resolve("BFCL_v4_parallel.json") + ":7: malformed JSON", "datagen",
+                "--set", "source=bfcl-parallel", "--bfcl-dir", copy.toString());
+    }
+}

@@ -1,0 +1,129 @@
+package org.asynclm.datagen.trace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynclm.datagen.Datagen;
+import org.asynclm.datagen.Sources;
+import org.asynclm.datagen.bfcl.BfclTasksTest;
+import org.asynclm.datagen.config.ConfigLoader;
+import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DatagenTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static Path write(Path file, Path config, int threads, String... sets) throws Exception {
+        DatagenConfig c = ConfigLoader.load(config, List.of(sets));
+        TraceGenerator g = new TraceGenerator(c, new ByteTokenizer(), c.tokenizer(), Sources.create(c));
+        Datagen.write(g, c.n(), c.format(), file, threads, i -> { });
+        return file;
+    }
+
+    @Test
+    void sameConfigAndSeedGiveTheSameBytesOnAnyNumberOfThreads() throws Exception {
+        byte[] one = Files.readAllBytes(write(dir.resolve("a.jsonl"), null, 1, "n=300", "seed=5",
+                "synthetic.user_interrupt_rate=0.3"));
+        byte[] three = Files.readAllBytes(write(dir.resolve("b.jsonl"), null, 3, "n=300", "seed=5",
+                "synthetic.user_interrupt_rate=0.3"));
+        assertArrayEquals(one, three);
+        byte[] other = Files.readAllBytes(write(dir.resolve("c.jsonl"), null, 1, "n=300", "seed=6",
+                "synthetic.user_interrupt_rate=0.3"));
+        assertFalse(java.util.Arrays.equals(one, other));
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count(), "no temporary files left");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"synthetic", "bfcl-parallel", "bfcl-multi-turn", "bfcl-multi-step-parallel"})
+    void tenThousandTracesOfEveryConfigValidate(String name) throws Exception {
+        if (name.startsWith("bfcl")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(BfclTasksTest.BFCL));
+        }
+        Path out = write(dir.resolve(name + ".jsonl"), Path.of("../configs/datagen/" + name + ".yaml"), 2,
+                "n=10000", "bfcl.dir=\"" + BfclTasksTest.BFCL + "\"");
+        TraceValidator.Report r = TraceValidator.validate(out);
+        assertEquals(10_000, r.traces());
+        assertTrue(r.ok(), r.failures() + " " + r.examples());
+    }
+
+    @Test
+    void handBrokenTracesFailWithFileAndLine() throws Exception {
+        Path good = write(dir.resolve("good.jsonl"), null, 1, "n=20", "synthetic.shapes={chains: 1}");
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        // Line 3: the makespan no longer replays. Line 5: the first interrupt moved ahead of its call.
+        ObjectNode three = (ObjectNode) MAPPER.readTree(lines.get(2));
+        three.put("makespan_ms", three.get("makespan_ms").asDouble() + 1);
+        lines.set(2, three.toString());
+        ObjectNode five = (ObjectNode) MAPPER.readTree(lines.get(4));
+        ArrayNode segs = (ArrayNode) five.get("assistant");
+        int firstInterrupt = 0;
+        while (!segs.get(firstInterrupt).get("kind").asText().equals("interrupt")) {
+            firstInterrupt++;
+        }
+        JsonNode moved = segs.remove(firstInterrupt);
+        segs.insert(0, moved);
+        lines.set(4, five.toString());
+        Path bad = dir.resolve("bad.jsonl");
+        Files.write(bad, lines);
+        TraceValidator.Report r = TraceValidator.validate(bad);
+        assertEquals(18, r.valid());
+        assertTrue(r.examples().stream().anyMatch(e -> e.startsWith(bad + ":3: replayed makespan")), r.examples().toString());
+        assertTrue(r.examples().stream().anyMatch(e -> e.startsWith(bad + ":5: interrupt for")), r.examples().toString());
+        assertTrue(r.failures().containsKey("makespan"));
+    }
+
+    @Test
+    void trlAndAxolotlCarryTheSameTurn() throws Exception {
+        Path nat = write(dir.resolve("n.jsonl"), null, 1, "n=5");
+        Path trl = write(dir.resolve("t.jsonl"), null, 1, "n=5", "format=trl");
+        Path axo = write(dir.resolve("x.jsonl"), null, 1, "n=5", "format=axolotl");
+        for (int i = 0; i < 5; i++) {
+            JsonNode n = MAPPER.readTree(Files.readAllLines(nat).get(i));
+            JsonNode t = MAPPER.readTree(Files.readAllLines(trl).get(i));
+            JsonNode x = MAPPER.readTree(Files.readAllLines(axo).get(i));
+            StringBuilder turn = new StringBuilder();
+            n.get("assistant").forEach(s -> turn.append(s.get("text").asText()));
+            StringBuilder fromTrl = new StringBuilder();
+            String last = "";
+            for (JsonNode m : t.get("messages")) {
+                String role = m.get("role").asText();
+                if (role.equals("assistant") || role.equals("tool")) {
+                    assertFalse(role.equals(last), "messages alternate");
+                    fromTrl.append(m.get("content").asText());
+                }
+                last = role;
+            }
+            assertEquals(turn.toString(), fromTrl.toString());
+            assertEquals("function", t.at("/tools/0/type").asText());
+            StringBuilder labelled = new StringBuilder();
+            for (JsonNode s : x.get("segments")) {
+                if (s.get("label").asBoolean()) {
+                    labelled.append(s.get("text").asText());
+                } else {
+                    assertFalse(s.get("text").asText().startsWith("[CALL]"), "calls are trained");
+                }
+            }
+            assertTrue(labelled.toString().endsWith("<|eot_id|>"));
+            assertTrue(x.at("/segments/0/text").asText().startsWith("<|begin_of_text|>"));
+        }
+    }
+}
