@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Asynchronous LLM function calling: simulate the runtime, generate traces, fine-tune Llama, "
                 + "evaluate on BFCL.",
         subcommands = {QuickstartCommand.class, SimulateCommand.class, DatagenCommand.class, EvalCommand.class,
-                BenchCommand.class,
+                BfclCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Example:", "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5"})
 public final class Main {

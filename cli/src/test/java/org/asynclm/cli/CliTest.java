@@ -149,7 +149,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
-            "quickstart", "datagen", "datagen validate"})
+            "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -23,6 +23,14 @@ public record PyCall(String function, List<Object> positional, Map<String, Objec
     }
 
     /**
+     * Parses model output as BFCL's prompting decoder does: a list (or tuple) whose elements are all calls, or a
+     * single call, with BFCL's value rules and quirks.
+     */
+    public static java.util.List<PyCall> parseBfclCallList(String source) throws PySyntaxException {
+        return new PyParser(source, true).parseCallList();
+    }
+
+    /**
      * Parses a CML call body: one call with keyword arguments only.
      *
      * @throws PySyntaxException naming the column of the first problem

@@ -9,10 +9,63 @@ import java.util.Map;
 /** Recursive-descent parser for the subset of Python expressions that function calls and BFCL answers use. */
 final class PyParser {
     private final String src;
+    private final boolean bfcl;
     private int i;
 
     PyParser(String src) {
+        this(src, false);
+    }
+
+    /** {@code bfcl}: decode as BFCL's {@code ast_checker} does, quirks included (a unary + negates). */
+    PyParser(String src, boolean bfcl) {
         this.src = src;
+        this.bfcl = bfcl;
+    }
+
+    /**
+     * A list or tuple of calls, or one call, as BFCL's prompting decoder accepts: every element must be a call.
+     */
+    java.util.List<PyCall> parseCallList() throws PySyntaxException {
+        skipSpace();
+        java.util.List<PyCall> calls = new ArrayList<>();
+        char open = i < src.length() ? src.charAt(i) : 0;
+        if (open == '[' || open == '(') {
+            char close = open == '[' ? ']' : ')';
+            i++;
+            skipSpace();
+            while (!accept(close)) {
+                calls.add(callElement());
+                skipSpace();
+                if (!accept(',')) {
+                    skipSpace();
+                    expect(close);
+                    break;
+                }
+                skipSpace();
+            }
+        } else {
+            calls.add(callElement());
+        }
+        skipSpace();
+        if (i < src.length()) {
+            throw error("unexpected '" + src.charAt(i) + "' after the calls", i);
+        }
+        return calls;
+    }
+
+    private PyCall callElement() throws PySyntaxException {
+        int start = i;
+        String name = dottedName();
+        skipSpace();
+        if (name == null || !accept('(')) {
+            throw error("element is not a function call", start);
+        }
+        PyCall call = callArguments(name);
+        skipSpace();
+        if (i < src.length() && src.charAt(i) != ',' && src.charAt(i) != ']' && src.charAt(i) != ')') {
+            throw error("element is not a function call", start);
+        }
+        return call;
     }
 
     PyCall parseSingleCall() throws PySyntaxException {
@@ -125,7 +178,7 @@ final class PyParser {
         if (accept('+')) {
             Object v = unary();
             Arith.requireNumber(v, at, this);
-            return v;
+            return bfcl ? Arith.negate(v, at, this) : v; // BFCL negates every UnaryOp operand
         }
         return power();
     }
