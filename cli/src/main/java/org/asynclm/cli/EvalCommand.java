@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.asynclm.bfcl.BfclData;
+import org.asynclm.datagen.bfcl.BfclTasks;
 import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
@@ -46,14 +48,26 @@ final class EvalCommand implements Runnable {
             footer = {"", "Examples:",
                     "  bin/asynclm eval latency --dataset synthetic-parallel --n 200 --tpot-ms 5 --out runs/par",
                     "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --deployment cloud \\",
-                    "      --ttft-ms 310 --out runs/msp-cloud"})
+                    "      --ttft-ms 310 --out runs/msp-cloud",
+                    "  bin/asynclm eval latency --bfcl-dir ../shared/bfcl --dataset multi-step-parallel \\",
+                    "      --user-interrupts 0,200,400 --out runs/msp-user"})
     static final class Latency implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--dataset", required = true, paramLabel = "D",
-                description = "synthetic-parallel or synthetic-multi-step-parallel.")
+                description = "synthetic-parallel or synthetic-multi-step-parallel; with --bfcl-dir also parallel, "
+                        + "parallel_multiple, live_parallel, live_parallel_multiple or multi-step-parallel (three "
+                        + "first rounds of multi_turn_base from the eval split).")
         String dataset;
+
+        @Option(names = "--bfcl-dir", paramLabel = "DIR", description = "BFCL v4 data directory, for the BFCL datasets.")
+        Path bfclDir;
+
+        @Option(names = "--user-interrupts", paramLabel = "MS,MS,MS", split = ",",
+                description = "multi-step-parallel only: deliver its three requests as user interrupts at these "
+                        + "times (ms after the first token), as in the paper's Fig. 8.")
+        List<Double> userInterrupts;
 
         @Option(names = "--n", defaultValue = "200", description = "Scenarios (default: ${DEFAULT-VALUE}).")
         int n;
@@ -79,13 +93,9 @@ final class EvalCommand implements Runnable {
             if (n < 1) {
                 throw new BadInputException("--n must be at least 1");
             }
-            LatencyDatasets d;
-            try {
-                d = LatencyDatasets.parse(dataset);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--dataset: " + e.getMessage());
-            }
-            LatencyReport.Entry entry = run(d, n, seed, timing.cost(), timing.latency(), timing.policy(),
+            LatencyDistribution latency = timing.latency();
+            List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
+            LatencyReport.Entry entry = run(dataset, scenarios, seed, timing.cost(), latency, timing.policy(),
                     timing.methods());
             write(out, List.of(entry));
             PrintWriter o = spec.commandLine().getOut();
@@ -95,13 +105,42 @@ final class EvalCommand implements Runnable {
         }
     }
 
-    static LatencyReport.Entry run(LatencyDatasets d, int n, long seed, CostModel cost, LatencyDistribution latency,
-                                   String policy, List<Method> methods) {
-        List<Scenario> scenarios = d.scenarios(n, latency, seed);
+    /** The scenario set a dataset name stands for: synthetic (no files) or drawn from BFCL data. */
+    static List<Scenario> scenarios(String dataset, Path bfclDir, int n, long seed, LatencyDistribution latency,
+                                    List<Double> userInterrupts) throws BadInputException {
+        if (dataset.startsWith("synthetic-")) {
+            if (userInterrupts != null) {
+                throw new BadInputException("--user-interrupts applies to the BFCL multi-step-parallel dataset");
+            }
+            try {
+                return LatencyDatasets.parse(dataset).scenarios(n, latency, seed);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--dataset: " + e.getMessage());
+            }
+        }
+        if (!java.util.Set.of("parallel", "parallel_multiple", "live_parallel", "live_parallel_multiple",
+                "multi-step-parallel").contains(dataset)) {
+            throw new BadInputException("--dataset: unknown dataset '" + dataset + "'");
+        }
+        if (bfclDir == null) {
+            throw new BadInputException("--dataset " + dataset + " needs --bfcl-dir");
+        }
+        long[] arrivals = null;
+        if (userInterrupts != null) {
+            if (userInterrupts.size() != 3 || userInterrupts.stream().anyMatch(t -> !(t >= 0))) {
+                throw new BadInputException("--user-interrupts: give three times in ms, e.g. 0,200,400");
+            }
+            arrivals = userInterrupts.stream().mapToLong(CostModel::msToNanos).toArray();
+        }
+        return BfclTasks.forLatency(new BfclData(bfclDir), dataset, n, seed, 0.25, latency::sampleMs, arrivals);
+    }
+
+    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, long seed, CostModel cost,
+                                   LatencyDistribution latency, String policy, List<Method> methods) {
         Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000);
         LatencyExperiment.Result result;
-        try (Progress p = new Progress(d.cliName(), n)) {
-            result = LatencyExperiment.run(d.cliName(), scenarios, sim, cost, policy, seed, latency.toString(),
+        try (Progress p = new Progress(dataset, scenarios.size())) {
+            result = LatencyExperiment.run(dataset, scenarios, sim, cost, policy, seed, latency.toString(),
                     methods, p);
         }
         Map<Method, TraceRecorder> timelines =

@@ -13,6 +13,7 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
+import org.asynclm.runtime.scenario.Scenario;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,12 +45,16 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--bfcl-dir", paramLabel = "DIR",
+            description = "Also run the latency experiment on BFCL's parallel and multi-step-parallel tasks.")
+    Path bfclDir;
+
     @Override
     public Integer call() throws IOException, BadInputException {
         PrintWriter o = spec.commandLine().getOut();
         Path latencyDir = out.resolve("latency");
         Path report = latencyDir.resolve("report.json");
-        if (!force && Files.exists(report)) {
+        if (!force && Files.exists(report) && (bfclDir == null || Files.readString(report).contains("\"multi-step-parallel\""))) {
             o.println("latency: reusing " + report + " (--force to redo)");
             o.print(reusedSummary(report));
         } else {
@@ -60,9 +65,15 @@ final class QuickstartCommand implements Callable<Integer> {
             CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
                     CostModel.msToNanos(PAPER_TTFT_MS), 0);
             List<LatencyReport.Entry> entries = new ArrayList<>();
-            for (LatencyDatasets d : LatencyDatasets.values()) {
+            List<String> datasets = new ArrayList<>(List.of("synthetic-parallel", "synthetic-multi-step-parallel"));
+            if (bfclDir != null) {
+                datasets.addAll(List.of("parallel", "multi-step-parallel"));
+            }
+            for (String d : datasets) {
+                List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
+                        LatencyDistribution.PAPER_EVAL_TOOLS, null);
                 for (CostModel cost : List.of(local, cloud)) {
-                    entries.add(EvalCommand.run(d, n, seed, cost, LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
+                    entries.add(EvalCommand.run(d, scenarios, seed, cost, LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
                             methods));
                 }
             }

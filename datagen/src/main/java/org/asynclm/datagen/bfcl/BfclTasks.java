@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.asynclm.cml.CmlWriter;
@@ -22,6 +23,7 @@ import org.asynclm.datagen.TaskSource;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.scenario.FollowUp;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioCall;
 
@@ -69,22 +71,78 @@ public final class BfclTasks {
                     + " usable entries; need at least " + needed);
         }
         boolean allTools = c.bfcl().tools().equals("all");
+        Timing timing = new Timing(c.estimatedMs()::draw, c.noise()::draw, false);
         return switch (c.source()) {
             case "bfcl-parallel" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), false,
-                    "parallel", split, c, rng, allTools);
+                    "parallel", split, timing, rng, allTools, null);
             case "bfcl-multi-turn" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), true,
-                    "multi-turn", split, c, rng, allTools);
-            default -> (index, rng) -> {
-                List<Entry> three = new ArrayList<>();
-                while (three.size() < 3) {
-                    Entry e = pool.get(rng.nextInt(pool.size()));
-                    if (!three.contains(e)) {
-                        three.add(e);
-                    }
-                }
-                return task(three, true, "multi-step-parallel", split, c, rng, allTools);
-            };
+                    "multi-turn", split, timing, rng, allTools, null);
+            default -> (index, rng) -> task(threeDistinct(pool, rng), true, "multi-step-parallel", split, timing, rng,
+                    allTools, null);
         };
+    }
+
+    /**
+     * How a task's times are drawn: estimates (one per function, as a schema shows them, or one per call for latency
+     * experiments where each call runs for its own time), and the factor from estimate to real time.
+     */
+    record Timing(ToDoubleFunction<SplittableRandom> estimateMs, ToDoubleFunction<SplittableRandom> noise,
+                  boolean perCall) {
+    }
+
+    /**
+     * Scenarios for latency experiments, with tool times drawn by {@code latencyMs} serving as estimate and truth
+     * (the paper's cheat sheet): every entry of a single-turn category (parallel, parallel_multiple, live_parallel,
+     * live_parallel_multiple), or {@code n} multi-step-parallel tasks from the eval split. With
+     * {@code userInterruptsNanos} (three times) the three requests of a multi-step-parallel task arrive as user
+     * interrupts at those times instead of in the prompt, as in the paper's Fig. 8.
+     */
+    public static List<Scenario> forLatency(BfclData data, String dataset, int n, long seed, double trainFraction,
+                                            ToDoubleFunction<SplittableRandom> latencyMs, long[] userInterruptsNanos)
+            throws BadInputException {
+        Timing timing = new Timing(latencyMs, r -> 1.0, true);
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<Scenario> out = new ArrayList<>();
+        if (dataset.equals("multi-step-parallel")) {
+            List<Entry> pool = new ArrayList<>();
+            for (BfclEntry e : data.entries("multi_turn_base", true)) {
+                Entry entry = multiTurn(data, e);
+                if (entry != null && split(e.id(), seed, trainFraction).equals("eval")) {
+                    pool.add(entry);
+                }
+            }
+            if (pool.size() < 3) {
+                throw new BadInputException(data.dir() + ": the eval split of multi_turn_base has fewer than 3 entries");
+            }
+            for (int i = 0; i < n; i++) {
+                SplittableRandom rng = new SplittableRandom(seeds.nextLong());
+                out.add(task(threeDistinct(pool, rng), true, dataset, "eval", timing, rng, false, userInterruptsNanos)
+                        .scenario());
+            }
+            return out;
+        }
+        if (userInterruptsNanos != null) {
+            throw new BadInputException("--user-interrupts applies to the multi-step-parallel dataset only");
+        }
+        for (BfclEntry e : data.entries(dataset, true)) {
+            if (out.size() == n) {
+                break;
+            }
+            out.add(task(List.of(parallel(e)), false, dataset, null, timing, new SplittableRandom(seeds.nextLong()),
+                    false, null).scenario());
+        }
+        return out;
+    }
+
+    private static List<Entry> threeDistinct(List<Entry> pool, SplittableRandom rng) {
+        List<Entry> three = new ArrayList<>();
+        while (three.size() < 3) {
+            Entry e = pool.get(rng.nextInt(pool.size()));
+            if (!three.contains(e)) {
+                three.add(e);
+            }
+        }
+        return three;
     }
 
     /** "train" or "eval": a 64-bit hash of the entry id mixed with the seed, compared with the train fraction. */
@@ -101,8 +159,8 @@ public final class BfclTasks {
         return u < trainFraction ? "train" : "eval";
     }
 
-    private static Task task(List<Entry> entries, boolean chained, String shape, String split, DatagenConfig c,
-                             SplittableRandom rng, boolean allTools) {
+    private static Task task(List<Entry> entries, boolean chained, String shape, String split, Timing timing,
+                             SplittableRandom rng, boolean allTools, long[] arrivals) {
         List<ScenarioCall> calls = new ArrayList<>();
         Map<String, Long> estimates = new HashMap<>();
         List<String> questions = new ArrayList<>();
@@ -114,9 +172,11 @@ public final class BfclTasks {
             for (int i = 0; i < e.functions().size(); i++) {
                 String fn = e.functions().get(i);
                 String id = entries.size() == 1 ? String.valueOf((char) ('a' + i)) : prefix + (i + 1);
-                long estimate = estimates.computeIfAbsent(fn,
-                        f -> CostModel.msToNanos(Math.round(c.estimatedMs().draw(rng) * 1000) / 1000.0));
-                long actual = CostModel.msToNanos(Math.round(estimate / 1e6 * c.noise().draw(rng) * 1000) / 1000.0);
+                long drawn = CostModel.msToNanos(Math.round(timing.estimateMs().applyAsDouble(rng) * 1000) / 1000.0);
+                long estimate = timing.perCall() ? drawn : estimates.computeIfAbsent(fn, f -> drawn);
+                estimates.putIfAbsent(fn, drawn);
+                long actual = CostModel.msToNanos(
+                        Math.round(estimate / 1e6 * timing.noise().applyAsDouble(rng) * 1000) / 1000.0);
                 List<String> deps = chained && previous != null ? List.of(previous) : List.of();
                 calls.add(new ScenarioCall(id, fn, e.arguments().get(i), deps, estimate, actual,
                         result(e.docs().get(fn), rng)));
@@ -125,6 +185,15 @@ public final class BfclTasks {
         }
         String user = entries.size() == 1 ? questions.get(0)
                 : "Please handle these " + entries.size() + " requests. " + numbered(questions);
+        List<FollowUp> followUps = new ArrayList<>();
+        if (arrivals != null) {
+            user = "Requests will arrive while you work; handle each as it comes.";
+            for (int k = 0; k < entries.size(); k++) {
+                String prefix = String.valueOf((char) ('a' + k));
+                List<String> ids = calls.stream().map(ScenarioCall::id).filter(id -> id.startsWith(prefix)).toList();
+                followUps.add(new FollowUp(questions.get(k), arrivals[k], ids));
+            }
+        }
         String name = "bfcl-" + shape + "-" + String.join("+", entries.stream().map(Entry::id).toList());
         List<ObjectNode> tools = new ArrayList<>();
         Map<String, JsonNode> shown = new LinkedHashMap<>();
@@ -137,13 +206,13 @@ public final class BfclTasks {
         }
         shown.forEach((fn, doc) -> {
             long estimate = estimates.computeIfAbsent(fn,
-                    f -> CostModel.msToNanos(Math.round(c.estimatedMs().draw(rng) * 1000) / 1000.0));
+                    f -> CostModel.msToNanos(Math.round(timing.estimateMs().applyAsDouble(rng) * 1000) / 1000.0));
             ObjectNode schema = doc.deepCopy();
             schema.remove("response");
             schema.put("estimated_time_ms", Math.round(estimate / 1e3) / 1e3);
             tools.add(schema);
         });
-        return new Task(new Scenario(name, user, calls, "All done."), shape, split, tools);
+        return new Task(new Scenario(name, user, calls, "All done.", followUps), shape, split, tools);
     }
 
     private static String numbered(List<String> questions) {
