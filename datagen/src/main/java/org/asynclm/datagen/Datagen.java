@@ -113,7 +113,7 @@ public final class Datagen {
 
         synchronized Summary summary(int n) {
             return new Summary(n, assistantTokens, promptTokens, makespanNanos / 1e6 / n, syncNanos / 1e6 / n,
-                    lowerBoundNanos / 1e6 / n, Map.copyOf(shapes));
+                    lowerBoundNanos / 1e6 / n, java.util.Collections.unmodifiableMap(new TreeMap<>(shapes)));
         }
     }
 }

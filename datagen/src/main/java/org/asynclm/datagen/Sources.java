@@ -16,7 +16,7 @@ public final class Sources {
             SyntheticGenerator g = new SyntheticGenerator(c.synthetic(), c.estimatedMs(), c.noise());
             return (index, rng) -> {
                 String shape = g.drawShape(rng);
-                return g.task(shape, "synthetic-" + index, rng);
+                return g.task(shape, "synthetic-" + index + "-" + shape, rng);
             };
         }
         if (c.bfcl().dir() == null || c.bfcl().dir().isBlank()) {

@@ -222,7 +222,7 @@ public final class SyntheticGenerator {
                 followUps.add(new FollowUp("Also, " + sentence(laterAsks), at, later));
             }
             String user = "Please " + sentence(asks.subList(0, visibleEnd));
-            return new Scenario(name + "-" + kind, user, calls, finalAnswer(), followUps);
+            return new Scenario(name, user, calls, finalAnswer(), followUps);
         }
 
         private String finalAnswer() {
