@@ -13,6 +13,7 @@ import org.asynclm.datagen.Datagen;
 import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.tokens.HfTokenizer;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.datagen.trace.TraceValidator;
 import org.asynclm.runtime.BadInputException;
@@ -125,8 +126,7 @@ final class DatagenCommand implements Callable<Integer> {
         if (c.tokenizer().equals("byte")) {
             return new ByteTokenizer();
         }
-        throw new BadInputException("tokenizer: '" + c.tokenizer() + "': only the byte-level tokenizer is "
-                + "available in this build");
+        return HfTokenizer.load(Path.of(c.tokenizer()));
     }
 
     static int cores() {
