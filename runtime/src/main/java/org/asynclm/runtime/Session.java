@@ -1,8 +1,6 @@
 package org.asynclm.runtime;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +9,6 @@ import org.asynclm.cml.Block;
 import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlToken;
-import org.asynclm.cml.CmlWriter;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
 import org.asynclm.runtime.clock.Clock;
@@ -43,10 +40,8 @@ public final class Session {
     private final TokenMonitor monitor;
 
     private final List<CmlEvent> events = new ArrayList<>();
-    private final ArrayDeque<Interrupt> queued = new ArrayDeque<>();
     private final Set<String> usedIds = new HashSet<>();
     private final List<LiveCall> calls = new ArrayList<>();
-    private final Map<Long, LiveCall> byTicket = new HashMap<>();
     private final List<LiveCall> bundle = new ArrayList<>();
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
@@ -55,13 +50,13 @@ public final class Session {
 
     private long t0;
     private long lastTokenAt;
-    private long lastResultAt;
+    private InterruptManager interrupts;
     private long blockOpenedAt;
     private long decodeNanos;
     private long idleNanos;
     private long prefillTokens;
     private int generated;
-    private int interrupts;
+    private int injected;
     private int traps;
 
     public Session(Engine engine, Tokenizer tokenizer, Clock clock, ToolExecutor executor, Map<String, Tool> tools,
@@ -84,11 +79,12 @@ public final class Session {
         engine.prefill(prompt);
         clock.spend(config.cost().prefill(prompt.length));
         t0 = clock.nanos();
+        interrupts = new InterruptManager(inbox, clock, timeline, t0);
         timeline.prefill(p0 - t0, 0, prompt.length);
         EndState end;
         while (true) {
             if (!monitor.inCriticalSection()) {
-                pullArrivals();
+                interrupts.pull();
                 injectQueued();
             }
             if (generated >= config.maxTokens()) {
@@ -185,23 +181,23 @@ public final class Session {
     private void onTrap() {
         traps++;
         timeline.trap(rel(clock.nanos()));
-        pullArrivals();
-        if (!queued.isEmpty()) {
+        interrupts.pull();
+        if (interrupts.hasQueued()) {
             return; // something already arrived: it is injected at this boundary
         }
         if (!bundle.isEmpty()) {
             runBundle();
             return;
         }
-        if (inbox.outstanding() == 0) {
+        if (interrupts.outstanding() == 0) {
             queueError(CmlToken.RUNTIME_ID, "trap with no call in flight: there is nothing to wait for");
             return;
         }
         int context = engine.contextLength();
-        CacheAction action = trapHandler.choose(context, estimatedWait());
+        CacheAction action = trapHandler.choose(context, interrupts.estimatedWait(rel(clock.nanos())));
         engine.cache(action);
         long start = clock.nanos();
-        awaitArrival();
+        interrupts.awaitArrival();
         long end = clock.nanos();
         idleNanos += end - start;
         timeline.waiting(rel(start), rel(end), "trap, cache " + action.name().toLowerCase());
@@ -210,7 +206,7 @@ public final class Session {
             clock.spend(resume);
             timeline.prefill(rel(end), rel(clock.nanos()), context);
         }
-        pullArrivals();
+        interrupts.pull();
     }
 
     private void runBundle() {
@@ -223,18 +219,17 @@ public final class Session {
 
     private void dispatch(LiveCall c) {
         c.startedAt = rel(clock.nanos());
-        long ticket = executor.submit(c.id, c.tool, c.arguments);
-        byTicket.put(ticket, c);
+        interrupts.track(executor.submit(c.id, c.tool, c.arguments), c);
     }
 
     private void awaitCalls(List<LiveCall> targets, String reason) {
         long start = clock.nanos();
-        pullArrivals();
+        interrupts.pull();
         while (targets.stream().anyMatch(c -> c.arrivedAt < 0)) {
-            if (!awaitArrival()) {
+            if (!interrupts.awaitArrival()) {
                 break;
             }
-            pullArrivals();
+            interrupts.pull();
         }
         long end = clock.nanos();
         idleNanos += end - start;
@@ -243,59 +238,28 @@ public final class Session {
         }
     }
 
-    private boolean awaitArrival() {
-        try {
-            return inbox.awaitArrival();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("session cancelled while waiting for a tool");
-        }
-    }
-
-    private void pullArrivals() {
-        for (Interrupt i : inbox.drainReady()) {
-            LiveCall c = byTicket.get(i.seq());
-            if (c != null) {
-                c.arrivedAt = rel(i.arrivedAt());
-                c.error = i.kind() == Interrupt.Kind.ERROR;
-                lastResultAt = Math.max(lastResultAt, c.arrivedAt);
-                timeline.call(c.id, c.tool.name(), c.startedAt, c.arrivedAt, c.error);
-            }
-            if (i.injectable()) {
-                queued.add(i);
-            }
-        }
-    }
-
     private void queueError(String id, String message) {
-        pullArrivals(); // anything that arrived before this error is injected before it
-        long now = clock.nanos();
         errors.add(message);
-        queued.add(new Interrupt(id, CmlWriter.errorJson(message), Interrupt.Kind.ERROR, null, -1, now, now));
+        interrupts.error(id, message);
     }
 
     private void injectQueued() {
-        if (queued.isEmpty()) {
+        if (!interrupts.hasQueued()) {
             return;
         }
         flushModelText();
         long start = clock.nanos();
         StringBuilder text = new StringBuilder();
         int[] tokens = new int[0];
-        for (Interrupt i : queued) {
+        for (Interrupt i : interrupts.take(rel(start))) {
             String cml = i.cml();
             text.append(cml);
             int[] own = tokenizer.encode(cml);
             tokens = concat(tokens, own);
             segments.add(new Segment(Segment.Kind.INTERRUPT, cml, own.length));
             timeline.interrupt(rel(start), i.id(), i.kind().name().toLowerCase());
-            LiveCall c = byTicket.get(i.seq());
-            if (c != null) {
-                c.injectedAt = rel(start);
-            }
-            interrupts++;
+            injected++;
         }
-        queued.clear();
         if (config.method() == Method.ASYNC_NAIVE) {
             engine.cache(CacheAction.DROP);
             engine.append(tokens);
@@ -316,18 +280,6 @@ public final class Session {
         }
         events.clear();
         monitor.acceptInjected(text.toString(), events);
-    }
-
-    private long estimatedWait() {
-        long now = rel(clock.nanos());
-        long best = Long.MAX_VALUE;
-        for (LiveCall c : byTicket.values()) {
-            long estimate = c.tool.estimatedNanos();
-            if (c.arrivedAt < 0 && estimate >= 0) {
-                best = Math.min(best, Math.max(0, c.startedAt + estimate - now));
-            }
-        }
-        return best == Long.MAX_VALUE ? 0 : best;
     }
 
     private void flushModelText() {
@@ -355,37 +307,14 @@ public final class Session {
             if (c.arrivedAt < 0) {
                 unfinished++;
             }
-            records.add(new CallRecord(c.id, c.tool.name(), c.body, c.blockStart, c.blockEnd, c.startedAt,
-                    c.arrivedAt, c.injectedAt, c.error));
+            records.add(c.record());
         }
         if (unfinished > 0) {
             errors.add(unfinished + " call(s) still running when the turn ended");
         }
-        return new Outcome(config.method(), end, generated == 0 ? 0 : rel(lastTokenAt), lastResultAt, decodeNanos,
-                idleNanos, prefillTokens, interrupts, traps, generated, unfinished, List.copyOf(records),
+        return new Outcome(config.method(), end, generated == 0 ? 0 : rel(lastTokenAt), interrupts.lastResult(),
+                decodeNanos, idleNanos, prefillTokens, injected, traps, generated, unfinished, List.copyOf(records),
                 List.copyOf(segments), List.copyOf(errors));
     }
 
-    /** A call from the moment its block closed. Times relative to the start of decoding; -1 until they happen. */
-    private static final class LiveCall {
-        final String id;
-        final Tool tool;
-        final Map<String, Object> arguments;
-        final String body;
-        final long blockStart;
-        final long blockEnd;
-        long startedAt = -1;
-        long arrivedAt = -1;
-        long injectedAt = -1;
-        boolean error;
-
-        LiveCall(String id, Tool tool, Map<String, Object> arguments, String body, long blockStart, long blockEnd) {
-            this.id = id;
-            this.tool = tool;
-            this.arguments = arguments;
-            this.body = body;
-            this.blockStart = blockStart;
-            this.blockEnd = blockEnd;
-        }
-    }
 }
