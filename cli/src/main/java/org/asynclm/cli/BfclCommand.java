@@ -1,12 +1,11 @@
 package org.asynclm.cli;
 
+import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,11 +73,7 @@ final class BfclCommand implements Runnable {
                     }
                     sb.append(n).append('\n');
                 }
-                Path parent = out.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".tmp");
-                Files.writeString(tmp, sb.toString());
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.writeString(out, sb.toString());
             }
             long valid = verdicts.stream().filter(BfclScorer.Verdict::valid).count();
             Map<String, Integer> errors = new TreeMap<>();

@@ -1,9 +1,8 @@
 package org.asynclm.cli;
 
+import org.asynclm.runtime.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** The quickstart's front page: one HTML file that links every output of the run. */
 final class LatencyReportIndex {
@@ -30,13 +29,6 @@ final class LatencyReportIndex {
                 </ul>
                 </body></html>
                 """.formatted(rel);
-        Files.createDirectories(base);
-        Path tmp = Files.createTempFile(base, "index.html", ".tmp");
-        try {
-            Files.writeString(tmp, html);
-            Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(index, html);
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "asynclm", mixinStandardHelpOptions = true, version = "asynclm 0.1.0",
         description = "Asynchronous LLM function calling: simulate the runtime, generate traces, fine-tune Llama, "
                 + "evaluate on BFCL.",
-        subcommands = {QuickstartCommand.class, SimulateCommand.class, DatagenCommand.class, EvalCommand.class,
+        subcommands = {QuickstartCommand.class, SimulateCommand.class, DatagenCommand.class, InitModelCommand.class,
+                EvalCommand.class,
                 BfclCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Example:", "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5"})

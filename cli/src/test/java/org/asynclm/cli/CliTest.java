@@ -134,6 +134,22 @@ class CliTest {
     }
 
     @Test
+    void initModelWritesACheckpointOnceAndRefusesToOverwrite() throws Exception {
+        Path out = dir.resolve("m");
+        Result r = run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("436,096 parameters"), r.out());
+        Result again = run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds a checkpoint"), again.err());
+        assertEquals(0, run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", out.toString(),
+                "--force").code());
+        Result bad = run("init-model", "--preset", "huge", "--out", dir.resolve("x").toString());
+        assertEquals(2, bad.code());
+        assertEquals("asynclm: --preset: no preset 'huge' in configs/model/\n", bad.err());
+    }
+
+    @Test
     void evalLatencyWritesItsReport() throws Exception {
         Path out = dir.resolve("lat");
         Result r = run("eval", "latency", "--dataset", "synthetic-multi-step-parallel", "--n", "10", "--out",
@@ -149,7 +165,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
-            "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score"})
+            "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score", "init-model"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

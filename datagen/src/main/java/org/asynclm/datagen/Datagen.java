@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.asynclm.datagen.trace.Trace;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.datagen.trace.TraceWriter;
 
@@ -40,12 +40,19 @@ public final class Datagen {
 
     public static Summary write(TraceGenerator generator, int n, String format, Path out, int threads,
                                 IntConsumer progress) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
         Totals totals = new Totals();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try {
+            AtomicFiles.write(out, tmp -> writeInOrder(generator, n, format, tmp, threads, pool, totals, progress));
+        } finally {
+            pool.shutdownNow();
+        }
+        return totals.summary(n);
+    }
+
+    private static void writeInOrder(TraceGenerator generator, int n, String format, Path file, int threads,
+                                     ExecutorService pool, Totals totals, IntConsumer progress) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             ArrayDeque<Future<List<String>>> inFlight = new ArrayDeque<>();
             int next = 0;
             int done = 0;
@@ -65,22 +72,13 @@ public final class Datagen {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Files.deleteIfExists(tmp);
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
-            Files.deleteIfExists(tmp);
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
             throw new IOException(e.getCause());
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        } finally {
-            pool.shutdownNow();
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return totals.summary(n);
     }
 
     private static List<String> chunk(TraceGenerator g, int from, int to, String format, Totals totals) {

@@ -1,5 +1,6 @@
 package org.asynclm.model.safetensors;
 
+import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,10 +12,8 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -156,31 +155,27 @@ public final class Safetensors {
         }
         byte[] json = MAPPER.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            head.putLong(padded).put(json);
-            while (head.hasRemaining()) {
-                head.put((byte) ' ');
-            }
-            ch.write(head.flip());
-            for (Tensor t : tensors.values()) {
-                ByteBuffer data = ByteBuffer.allocate(t.values().length * t.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : t.values()) {
-                    switch (t.dtype()) {
-                        case F32 -> data.putFloat(v);
-                        case F16 -> data.putShort(Float.floatToFloat16(v));
-                        case BF16 -> data.putShort(DType.floatToBf16(v));
-                    }
+        AtomicFiles.write(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+                head.putLong(padded).put(json);
+                while (head.hasRemaining()) {
+                    head.put((byte) ' ');
                 }
-                ch.write(data.flip());
+                ch.write(head.flip());
+                for (Tensor t : tensors.values()) {
+                    ByteBuffer data = ByteBuffer.allocate(t.values().length * t.dtype().bytes())
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                    for (float v : t.values()) {
+                        switch (t.dtype()) {
+                            case F32 -> data.putFloat(v);
+                            case F16 -> data.putShort(Float.floatToFloat16(v));
+                            case BF16 -> data.putShort(DType.floatToBf16(v));
+                        }
+                    }
+                    ch.write(data.flip());
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 }

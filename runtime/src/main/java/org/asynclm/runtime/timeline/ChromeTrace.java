@@ -1,5 +1,6 @@
 package org.asynclm.runtime.timeline;
 
+import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /** Writes recorded timelines as one Chrome trace-event JSON file (Perfetto opens it): one process per run. */
@@ -17,18 +17,12 @@ public final class ChromeTrace {
 
     /** Writes atomically: a temporary file renamed into place. */
     public static void write(Path file, Map<String, TraceRecorder> runs) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
+        AtomicFiles.write(file, tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp);
                  JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 write(g, runs);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static void write(JsonGenerator g, Map<String, TraceRecorder> runs) throws IOException {
