@@ -1,0 +1,228 @@
+package org.asynclm.model.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynclm.model.safetensors.Checkpoint;
+import org.asynclm.runtime.BadInputException;
+
+/**
+ * Llama as transformers' {@code LlamaForCausalLM} computes it, on DJL/PyTorch in fp32: embedding; per layer an
+ * RMSNorm, grouped-query attention with rotate-half RoPE and a causal mask, a residual, an RMSNorm, a SwiGLU MLP and
+ * a residual; a final RMSNorm and the (tied or separate) lm head. A {@link Cache} keeps each layer's keys (after
+ * RoPE) and values, so new tokens are appended instead of recomputing the context.
+ */
+public final class Llama implements AutoCloseable {
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final float[] embedding;
+    private final NDArray lmHeadT;
+    private final NDArray finalNorm;
+    private final List<Layer> layers;
+    private final double[] inverseFrequencies;
+
+    /** One decoder layer's weights, projections stored transposed for {@code x · Wᵀ}. */
+    private record Layer(NDArray inputNorm, NDArray qT, NDArray kT, NDArray vT, NDArray oT, NDArray postNorm,
+                         NDArray gateT, NDArray upT, NDArray downT) {
+    }
+
+    private Llama(LlamaConfig config, NDManager manager, float[] embedding, NDArray lmHeadT, NDArray finalNorm,
+                  List<Layer> layers) {
+        this.config = config;
+        this.manager = manager;
+        this.embedding = embedding;
+        this.lmHeadT = lmHeadT;
+        this.finalNorm = finalNorm;
+        this.layers = layers;
+        this.inverseFrequencies = Rope.inverseFrequencies(config);
+    }
+
+    public static Llama load(Path dir, Device device) throws BadInputException {
+        LlamaConfig c = LlamaConfig.read(dir.resolve("config.json"));
+        Checkpoint ck = Checkpoint.open(dir);
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            int h = c.hiddenSize();
+            int q = c.heads() * c.headDim();
+            int kv = c.kvHeads() * c.headDim();
+            int in = c.intermediateSize();
+            float[] emb = ck.floats("model.embed_tokens.weight", c.vocabSize(), h);
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < c.layers(); i++) {
+                String p = "model.layers." + i + ".";
+                layers.add(new Layer(
+                        vector(m, ck.floats(p + "input_layernorm.weight", h)),
+                        transposed(m, ck.floats(p + "self_attn.q_proj.weight", q, h), q, h),
+                        transposed(m, ck.floats(p + "self_attn.k_proj.weight", kv, h), kv, h),
+                        transposed(m, ck.floats(p + "self_attn.v_proj.weight", kv, h), kv, h),
+                        transposed(m, ck.floats(p + "self_attn.o_proj.weight", h, q), h, q),
+                        vector(m, ck.floats(p + "post_attention_layernorm.weight", h)),
+                        transposed(m, ck.floats(p + "mlp.gate_proj.weight", in, h), in, h),
+                        transposed(m, ck.floats(p + "mlp.up_proj.weight", in, h), in, h),
+                        transposed(m, ck.floats(p + "mlp.down_proj.weight", h, in), h, in)));
+            }
+            float[] head = c.tieWordEmbeddings() ? emb : ck.floats("lm_head.weight", c.vocabSize(), h);
+            return new Llama(c, m, emb, transposed(m, head, c.vocabSize(), h),
+                    vector(m, ck.floats("model.norm.weight", h)), layers);
+        } catch (BadInputException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private static NDArray vector(NDManager m, float[] v) {
+        return m.create(v, new Shape(v.length));
+    }
+
+    private static NDArray transposed(NDManager m, float[] w, int rows, int cols) {
+        return m.create(w, new Shape(rows, cols)).transpose();
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** Keys and values of the context so far, per layer: [tokens, kvHeads, headDim]. */
+    public final class Cache implements AutoCloseable {
+        private NDManager owner = manager.newSubManager();
+        private final NDArray[] keys = new NDArray[config.layers()];
+        private final NDArray[] values = new NDArray[config.layers()];
+        private int length;
+
+        public int length() {
+            return length;
+        }
+
+        /** Forgets everything (the next append recomputes from nothing). */
+        public void clear() {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = null;
+                values[i] = null;
+            }
+            length = 0;
+            owner.close();
+            owner = manager.newSubManager();
+        }
+
+        @Override
+        public void close() {
+            owner.close();
+        }
+    }
+
+    public Cache newCache() {
+        return new Cache();
+    }
+
+    /**
+     * Appends tokens to the cached context and returns their logits, [tokens][vocab]. With an empty cache this is
+     * the full forward pass of the sequence.
+     */
+    public float[][] forward(Cache cache, int[] ids) {
+        int t = ids.length;
+        int start = cache.length;
+        int h = config.hiddenSize();
+        try (NDManager step = manager.newSubManager()) {
+            float[] x0 = new float[t * h];
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(embedding, ids[i] * h, x0, i * h, h);
+            }
+            NDArray x = step.create(x0, new Shape(t, h));
+            NDArray cos = step.create(flat(Rope.table(inverseFrequencies, start, t, false)), new Shape(t, 1, config.headDim()));
+            NDArray sin = step.create(flat(Rope.table(inverseFrequencies, start, t, true)), new Shape(t, 1, config.headDim()));
+            NDArray mask = step.create(causalMask(start, t), new Shape(1, t, start + t));
+            for (int l = 0; l < layers.size(); l++) {
+                Layer w = layers.get(l);
+                NDArray normed = rmsNorm(x, w.inputNorm());
+                NDArray q = normed.matMul(w.qT()).reshape(t, config.heads(), config.headDim());
+                NDArray k = normed.matMul(w.kT()).reshape(t, config.kvHeads(), config.headDim());
+                NDArray v = normed.matMul(w.vT()).reshape(t, config.kvHeads(), config.headDim());
+                q = rope(q, cos, sin);
+                k = rope(k, cos, sin);
+                NDArray allK = cache.keys[l] == null ? k : NDArrays.concat(new NDList(cache.keys[l], k), 0);
+                NDArray allV = cache.values[l] == null ? v : NDArrays.concat(new NDList(cache.values[l], v), 0);
+                allK.attach(cache.owner);
+                allV.attach(cache.owner);
+                if (cache.keys[l] != null) { // superseded by the longer arrays
+                    cache.keys[l].close();
+                    cache.values[l].close();
+                }
+                cache.keys[l] = allK;
+                cache.values[l] = allV;
+                NDArray attended = attention(q, allK, allV, mask);
+                x = x.add(attended.matMul(w.oT()));
+                NDArray post = rmsNorm(x, w.postNorm());
+                NDArray gate = post.matMul(w.gateT());
+                NDArray up = post.matMul(w.upT());
+                x = x.add(gate.mul(Activation.sigmoid(gate)).mul(up).matMul(w.downT()));
+            }
+            NDArray logits = rmsNorm(x, finalNorm).matMul(lmHeadT);
+            float[] all = logits.toFloatArray();
+            cache.length = start + t;
+            float[][] out = new float[t][config.vocabSize()];
+            for (int i = 0; i < t; i++) {
+                System.arraycopy(all, i * config.vocabSize(), out[i], 0, config.vocabSize());
+            }
+            return out;
+        }
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.mul(x).mean(new int[] {1}, true);
+        return x.div(variance.add((float) config.rmsNormEps()).sqrt()).mul(weight);
+    }
+
+    /** q·cos + rotate_half(q)·sin, rotate_half(x) = concat(−x₂, x₁) over the halves of the head dimension. */
+    private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        int half = config.headDim() / 2;
+        NDArray x1 = x.get(new NDIndex(":, :, :" + half));
+        NDArray x2 = x.get(new NDIndex(":, :, " + half + ":"));
+        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 2);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** softmax(q·kᵀ/√d + mask)·v per head; each key/value head serves heads/kvHeads consecutive query heads. */
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        int groups = config.heads() / config.kvHeads();
+        NDArray keys = groups == 1 ? k : k.repeat(1, groups);
+        NDArray vals = groups == 1 ? v : v.repeat(1, groups);
+        NDArray qh = q.transpose(1, 0, 2);          // [heads, t, d]
+        NDArray kh = keys.transpose(1, 2, 0);       // [heads, d, s]
+        NDArray vh = vals.transpose(1, 0, 2);       // [heads, s, d]
+        NDArray scores = qh.matMul(kh).mul((float) (1.0 / Math.sqrt(config.headDim()))).add(mask);
+        NDArray out = scores.softmax(2).matMul(vh);  // [heads, t, d]
+        return out.transpose(1, 0, 2).reshape(q.getShape().get(0), config.heads() * config.headDim());
+    }
+
+    private static float[] causalMask(int start, int t) {
+        int s = start + t;
+        float[] m = new float[t * s];
+        for (int i = 0; i < t; i++) {
+            for (int j = start + i + 1; j < s; j++) {
+                m[i * s + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return m;
+    }
+
+    private static float[] flat(float[][] rows) {
+        float[] out = new float[rows.length * (rows.length == 0 ? 0 : rows[0].length)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, out, i * rows[i].length, rows[i].length);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,99 @@
+package org.asynclm.model.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Logits against transformers' LlamaForCausalLM (golden values from tools/make_llama_golden.py) on the tiny
+ * checkpoint and on one with grouped-query attention, llama3 RoPE scaling and an untied head; and the KV cache
+ * against recomputing the whole context.
+ */
+class LlamaFidelityTest {
+    @TempDir
+    Path dir;
+
+    private Llama load(String preset, long seed) throws Exception {
+        Path out = dir.resolve(preset);
+        TinyModel.write(out, TinyModel.preset(Path.of("../configs/model/" + preset + ".yaml")), preset, seed);
+        return Llama.load(out, Device.cpu());
+    }
+
+    private static JsonNode golden(String preset) throws Exception {
+        return new ObjectMapper().readTree(LlamaFidelityTest.class.getResourceAsStream("/golden/llama-" + preset + ".json"));
+    }
+
+    private static int[] ids(JsonNode g) {
+        int[] ids = new int[g.get("token_ids").size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = g.get("token_ids").get(i).asInt();
+        }
+        return ids;
+    }
+
+    static double logSoftmaxAt(float[] logits, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        return logits[index] - max - Math.log(sum);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tiny,0", "tiny-gqa,1"})
+    void logitsEqualTransformers(String preset, long seed) throws Exception {
+        JsonNode g = golden(preset);
+        int[] ids = ids(g);
+        try (Llama model = load(preset, seed); Llama.Cache cache = model.newCache()) {
+            float[][] logits = model.forward(cache, ids);
+            double worst = 0;
+            float[] last = logits[ids.length - 1];
+            for (int v = 0; v < last.length; v++) {
+                worst = Math.max(worst, Math.abs(last[v] - g.get("last_logits").get(v).asDouble()));
+            }
+            for (int i = 1; i < ids.length; i++) {
+                double expected = g.get("token_logprobs").get(i).asDouble();
+                worst = Math.max(worst, Math.abs(logSoftmaxAt(logits[i - 1], ids[i]) - expected));
+            }
+            System.out.printf("%s: max |Java - transformers| = %.2e%n", preset, worst);
+            assertTrue(worst < 1e-4, preset + " differs by " + worst);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tiny,0", "tiny-gqa,1"})
+    void appendingToTheCacheEqualsRecomputingTheContext(String preset, long seed) throws Exception {
+        int[] ids = ids(golden(preset));
+        try (Llama model = load(preset, seed); Llama.Cache full = model.newCache(); Llama.Cache chunks = model.newCache()) {
+            float[][] reference = model.forward(full, ids);
+            int[] cuts = {0, 17, 18, 19, 40, ids.length};
+            double worst = 0;
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                float[][] part = model.forward(chunks, Arrays.copyOfRange(ids, cuts[c], cuts[c + 1]));
+                for (int i = 0; i < part.length; i++) {
+                    for (int v = 0; v < part[i].length; v++) {
+                        worst = Math.max(worst, Math.abs(part[i][v] - reference[cuts[c] + i][v]));
+                    }
+                }
+            }
+            assertEquals(ids.length, chunks.length());
+            assertTrue(worst < 1e-4, "cache differs by " + worst);
+            chunks.clear();
+            assertEquals(0, chunks.length());
+            float[][] again = model.forward(chunks, ids);
+            assertTrue(Math.abs(again[ids.length - 1][0] - reference[ids.length - 1][0]) < 1e-5, "a cleared cache starts over");
+        }
+    }
+}
