@@ -101,12 +101,54 @@ public final class Llama implements AutoCloseable {
             return length;
         }
 
+        private float[][] hostKeys;
+        private float[][] hostValues;
+        private Shape[] shapes;
+
+        /** Moves the cached keys and values to host memory, freeing the device's copy. */
+        public void swapOut() {
+            if (hostKeys != null || length == 0) {
+                return;
+            }
+            hostKeys = new float[keys.length][];
+            hostValues = new float[keys.length][];
+            shapes = new Shape[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                hostKeys[i] = keys[i].toFloatArray();
+                hostValues[i] = values[i].toFloatArray();
+                shapes[i] = keys[i].getShape();
+                keys[i].close();
+                values[i].close();
+                keys[i] = null;
+                values[i] = null;
+            }
+        }
+
+        /** Brings swapped keys and values back; nothing to do when they never left. */
+        public void swapIn() {
+            if (hostKeys == null) {
+                return;
+            }
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = owner.create(hostKeys[i], shapes[i]);
+                values[i] = owner.create(hostValues[i], shapes[i]);
+            }
+            hostKeys = null;
+            hostValues = null;
+        }
+
+        public boolean swapped() {
+            return hostKeys != null;
+        }
+
         /** Forgets everything (the next append recomputes from nothing). */
         public void clear() {
             for (int i = 0; i < keys.length; i++) {
                 keys[i] = null;
                 values[i] = null;
             }
+            hostKeys = null;
+            hostValues = null;
             length = 0;
             owner.close();
             owner = manager.newSubManager();
@@ -127,6 +169,7 @@ public final class Llama implements AutoCloseable {
      * the full forward pass of the sequence.
      */
     public float[][] forward(Cache cache, int[] ids) {
+        cache.swapIn();
         int t = ids.length;
         int start = cache.length;
         int h = config.hiddenSize();

@@ -1,4 +1,4 @@
-package org.asynclm.datagen.tokens;
+package org.asynclm.datagen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,20 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.asynclm.datagen.Datagen;
-import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.TokenizerJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Hugging Face's own tokenizer (Rust, through DJL) is the independent reference for the byte-level one. */
-class HfTokenizerTest {
+class HfTokenizerDatagenTest {
     @TempDir
     static Path dir;
     private static HfTokenizer hf;

@@ -1,4 +1,4 @@
-package org.asynclm.datagen.tokens;
+package org.asynclm.runtime.tokens;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynclm.runtime.BadInputException;
-import org.asynclm.runtime.tokens.Tokenizer;
 
 /**
  * A Hugging Face {@code tokenizer.json} through DJL's binding of the Rust tokenizers (no PyTorch): special tokens
