@@ -42,7 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  bin/asynclm simulate --synthetic parallel --calls 6 --seed 1 --tpot-ms 5",
                 "  bin/asynclm simulate --synthetic chains --chains 3 --length 4 --seed 2 \\",
                 "      --tpot-ms 5 --timeline runs/chains.json --json",
-                "  bin/asynclm simulate --scenario my-task.json --methods sync,async"})
+                "  bin/asynclm simulate --scenario my-task.json --methods sync,async",
+                "  bin/asynclm simulate --synthetic parallel --calls 3 --engine llama --model runs/tiny-model \\",
+                "      --timeline runs/llama.json"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -76,8 +78,23 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     LatencyOptions timing;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "100000", description = "Generation limit (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Generation limit (default: 100000 for the teacher, 256 for a model).")
+    Integer maxTokens;
+
+    @Option(names = "--engine", defaultValue = "teacher", paramLabel = "E",
+            description = "teacher (a perfect policy on a virtual clock) or llama (--model on the wall clock, real "
+                    + "tool threads sleeping the tools' times) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
+    Path model;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature for --engine llama (default: greedy).")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus for --engine llama (default: ${DEFAULT-VALUE}).")
+    double topP;
 
     @Option(names = "--timeline", paramLabel = "FILE", description = "Write the runs as Chrome trace-event JSON (open it in Perfetto).")
     Path timeline;
@@ -91,14 +108,26 @@ final class SimulateCommand implements Callable<Integer> {
         String policy = timing.policy();
         Scenario scenario = scenario();
         CostModel cost = timing.cost();
-        Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, maxTokens);
+        boolean llama = engine.equals("llama");
+        if (!llama && !engine.equals("teacher")) {
+            throw new BadInputException("--engine: expected teacher or llama, got '" + engine + "'");
+        }
+        if (llama && model == null) {
+            throw new BadInputException("--engine llama needs --model DIR");
+        }
+        int limit = maxTokens != null ? maxTokens : llama ? 256 : 100_000;
+        Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, limit);
         Bounds bounds = sim.bounds(scenario);
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TraceRecorder> traces = new LinkedHashMap<>();
-        for (Method m : methodList) {
-            TraceRecorder rec = new TraceRecorder();
-            outcomes.put(m, sim.run(scenario, m, rec));
-            traces.put(m.cliName(), rec);
+        if (llama) {
+            ModelRuns.run(model, scenario, methodList, cost, limit, temperature, topP, seed, outcomes, traces);
+        } else {
+            for (Method m : methodList) {
+                TraceRecorder rec = new TraceRecorder();
+                outcomes.put(m, sim.run(scenario, m, rec));
+                traces.put(m.cliName(), rec);
+            }
         }
         if (timeline != null) {
             ChromeTrace.write(timeline, traces);

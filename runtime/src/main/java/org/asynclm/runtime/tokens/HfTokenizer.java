@@ -97,9 +97,29 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return endOfTurn;
     }
 
+    /**
+     * Holds back tokens that end inside a multi-byte character (their text ends in U+FFFD) until the character is
+     * complete; after four tokens it gives up and lets the replacement character through.
+     */
     @Override
     public TextDecoder newDecoder() {
-        return this::piece;
+        return new TextDecoder() {
+            private final java.util.List<Long> held = new java.util.ArrayList<>();
+
+            @Override
+            public String next(int id) {
+                if (held.isEmpty() && id < pieces.length && !piece(id).endsWith("\uFFFD")) {
+                    return piece(id);
+                }
+                held.add((long) id);
+                String text = tokenizer.decode(held.stream().mapToLong(Long::longValue).toArray(), false);
+                if (text.endsWith("\uFFFD") && held.size() < 4) {
+                    return "";
+                }
+                held.clear();
+                return text;
+            }
+        };
     }
 
     @Override

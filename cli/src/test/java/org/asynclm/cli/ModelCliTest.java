@@ -1,0 +1,66 @@
+package org.asynclm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void initModel() {
+        model = dir.resolve("tiny");
+        assertEquals(0, CliTest.run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", model.toString(),
+                "--seed", "0").code());
+    }
+
+    /** The golden values transformers computed on the same checkpoint (model/src/test/resources/golden). */
+    @Test
+    void scoreMatchesTransformers() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        JsonNode golden = m.readTree(Files.readString(Path.of("../model/src/test/resources/golden/llama-tiny.json")));
+        CliTest.Result r = CliTest.run("model", "score", "--model", model.toString(), "--text",
+                golden.get("prompt").asText(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode out = m.readTree(r.out());
+        assertEquals(golden.get("token_ids"), out.get("token_ids"));
+        assertTrue(out.get("token_logprobs").get(0).isNull());
+        double worst = 0;
+        for (int i = 1; i < out.get("token_logprobs").size(); i++) {
+            worst = Math.max(worst, Math.abs(out.get("token_logprobs").get(i).asDouble()
+                    - golden.get("token_logprobs").get(i).asDouble()));
+        }
+        for (int v = 0; v < golden.get("last_logits").size(); v++) {
+            worst = Math.max(worst, Math.abs(out.get("last_logits").get(v).asDouble()
+                    - golden.get("last_logits").get(v).asDouble()));
+        }
+        assertTrue(worst < 1e-4, "differs by " + worst);
+    }
+
+    @Test
+    void theModelRunsInTheRuntimeOnTheWallClock() throws Exception {
+        Path timeline = dir.resolve("tl.json");
+        CliTest.Result r = CliTest.run("simulate", "--synthetic", "parallel", "--calls", "2", "--engine", "llama",
+                "--model", model.toString(), "--methods", "sync,async", "--max-tokens", "40", "--timeline",
+                timeline.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode out = new ObjectMapper().readTree(r.out());
+        for (String m : new String[] {"sync", "async"}) {
+            JsonNode res = out.at("/results/" + m);
+            assertTrue(res.get("generated_tokens").asInt() > 0 && res.get("generated_tokens").asInt() <= 40);
+            assertTrue(res.get("decode_ms").asDouble() > 0, "real decode time");
+        }
+        assertTrue(new ObjectMapper().readTree(timeline.toFile()).get("traceEvents").size() > 5);
+        assertEquals(2, CliTest.run("simulate", "--synthetic", "parallel", "--engine", "llama").code());
+        assertEquals(2, CliTest.run("model", "score", "--model", dir.resolve("none").toString(), "--text", "x").code());
+    }
+}
