@@ -72,7 +72,7 @@ final class ModelCommand implements Runnable {
                     if (i == 0) {
                         lp.addNull();
                     } else {
-                        lp.add(logSoftmaxAt(logits[i - 1], ids[i]));
+                        lp.add(Sampler.logProbability(logits[i - 1], ids[i]));
                     }
                 }
                 ArrayNode last = out.putArray("last_logits");
@@ -91,18 +91,6 @@ final class ModelCommand implements Runnable {
             }
             return 0;
         }
-    }
-
-    static double logSoftmaxAt(float[] logits, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        return logits[index] - max - Math.log(sum);
     }
 
     static LlamaEngine engine(Llama llama, double temperature, double topP, long seed) throws BadInputException {

@@ -22,6 +22,19 @@ public final class Sampler {
         this.rng = new SplittableRandom(seed);
     }
 
+    /** log softmax(logits)[index], computed in double. */
+    public static double logProbability(float[] logits, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        return logits[index] - max - Math.log(sum);
+    }
+
     public static Sampler greedy() {
         return new Sampler(0, 1, 0);
     }

@@ -39,18 +39,6 @@ class LlamaFidelityTest {
         return ids;
     }
 
-    static double logSoftmaxAt(float[] logits, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        return logits[index] - max - Math.log(sum);
-    }
-
     @ParameterizedTest
     @CsvSource({"tiny,0", "tiny-gqa,1"})
     void logitsEqualTransformers(String preset, long seed) throws Exception {
@@ -65,7 +53,7 @@ class LlamaFidelityTest {
             }
             for (int i = 1; i < ids.length; i++) {
                 double expected = g.get("token_logprobs").get(i).asDouble();
-                worst = Math.max(worst, Math.abs(logSoftmaxAt(logits[i - 1], ids[i]) - expected));
+                worst = Math.max(worst, Math.abs(Sampler.logProbability(logits[i - 1], ids[i]) - expected));
             }
             System.out.printf("%s: max |Java - transformers| = %.2e%n", preset, worst);
             assertTrue(worst < 1e-4, preset + " differs by " + worst);

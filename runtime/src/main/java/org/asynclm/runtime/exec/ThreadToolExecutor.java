@@ -7,7 +7,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.clock.Clock;
 
 /**
@@ -36,43 +35,19 @@ public final class ThreadToolExecutor implements ToolExecutor {
         long start = clock.nanos();
         AtomicBoolean delivered = new AtomicBoolean();
         long ticket = inbox.expect();
-        Invocation inv = new Invocation() {
-            @Override
-            public String callId() {
-                return id;
-            }
-
-            @Override
-            public Map<String, Object> arguments() {
-                return arguments;
-            }
-
-            @Override
-            public void sleep(long nanos) throws InterruptedException {
-                if (nanos > 0) {
-                    TimeUnit.NANOSECONDS.sleep(nanos);
-                }
-            }
-        };
+        ToolCall call = new ToolCall(id, arguments, TimeUnit.NANOSECONDS::sleep);
         Future<?> running = threads.submit(() -> {
-            String value;
-            Interrupt.Kind kind = Interrupt.Kind.RESULT;
-            try {
-                value = CmlWriter.json(tool.invoke(inv));
-            } catch (Exception e) {
-                value = CmlWriter.errorJson(ToolExecutor.describe(e));
-                kind = Interrupt.Kind.ERROR;
-            }
+            ToolCall.Result result = call.run(tool);
             if (delivered.compareAndSet(false, true)) {
-                inbox.post(ticket, id, value, kind, tool.name(), start);
+                inbox.post(ticket, id, result.valueJson(), result.kind(), tool.name(), start);
             }
         });
         if (timeoutNanos > 0) {
             timer.schedule(() -> {
                 if (delivered.compareAndSet(false, true)) {
                     running.cancel(true);
-                    inbox.post(ticket, id, CmlWriter.errorJson("timed out after " + timeoutNanos / 1_000_000.0 + " ms"),
-                            Interrupt.Kind.ERROR, tool.name(), start);
+                    ToolCall.Result timeout = ToolCall.timedOut(timeoutNanos);
+                    inbox.post(ticket, id, timeout.valueJson(), timeout.kind(), tool.name(), start);
                 }
             }, timeoutNanos, TimeUnit.NANOSECONDS);
         }

@@ -1,7 +1,6 @@
 package org.asynclm.runtime.exec;
 
 import java.util.Map;
-import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.clock.VirtualClock;
 
 /**
@@ -23,38 +22,14 @@ public final class VirtualToolExecutor implements ToolExecutor {
     public long submit(String id, Tool tool, Map<String, Object> arguments) {
         long start = clock.nanos();
         long[] slept = {0};
-        Invocation inv = new Invocation() {
-            @Override
-            public String callId() {
-                return id;
-            }
-
-            @Override
-            public Map<String, Object> arguments() {
-                return arguments;
-            }
-
-            @Override
-            public void sleep(long nanos) {
-                slept[0] += Math.max(0, nanos);
-            }
-        };
-        String value;
-        Interrupt.Kind kind = Interrupt.Kind.RESULT;
-        try {
-            value = CmlWriter.json(tool.invoke(inv));
-        } catch (Exception e) {
-            value = CmlWriter.errorJson(ToolExecutor.describe(e));
-            kind = Interrupt.Kind.ERROR;
-        }
+        ToolCall.Result result = new ToolCall(id, arguments, nanos -> slept[0] += nanos).run(tool);
         long took = slept[0];
         if (timeoutNanos > 0 && took > timeoutNanos) {
             took = timeoutNanos;
-            value = CmlWriter.errorJson("timed out after " + timeoutNanos / 1_000_000.0 + " ms");
-            kind = Interrupt.Kind.ERROR;
+            result = ToolCall.timedOut(timeoutNanos);
         }
         long ticket = inbox.nextSeq();
-        inbox.schedule(new Interrupt(id, value, kind, tool.name(), ticket, start, start + took));
+        inbox.schedule(new Interrupt(id, result.valueJson(), result.kind(), tool.name(), ticket, start, start + took));
         return ticket;
     }
 
