@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class},
+        subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class, BenchCommand.Model.class},
         footer = {"", "Example:", "  bin/asynclm bench runtime --json"})
 final class BenchCommand implements Runnable {
     @Spec
@@ -62,6 +62,63 @@ final class BenchCommand implements Runnable {
             spec.commandLine().getOut().println(json ? Json.pretty(o)
                     : String.format("%,d traces/s, %,d assistant tokens/s", Math.round(r.tracesPerSecond()),
                     Math.round(r.tokensPerSecond())));
+            return 0;
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "A checkpoint's speed on this machine: prefill tokens/s, decode ms/token at context 64 and "
+                    + "1024 (with the KV cache; target within 2x of each other), swap us/token, and the recompute cost "
+                    + "fitted as a*n^2 + b*n; --write-calibration saves the trap handler's costs.",
+            footer = {"", "Example:", "  bin/asynclm bench model --model runs/tiny-model --json --write-calibration runs/cal.json"})
+    static final class Model implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
+        java.nio.file.Path model;
+
+        @Option(names = "--repeats", defaultValue = "5", description = "Runs per measurement (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--keep-price", defaultValue = "0", paramLabel = "NS",
+                description = "Price of holding one cached token for a second, in ns of compute (default: 0, one user).")
+        double keepPrice;
+
+        @Option(names = "--write-calibration", paramLabel = "FILE", description = "Write the trap handler's costs as JSON.")
+        java.nio.file.Path calibration;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            org.asynclm.model.llama.ModelBenchmark.Result r;
+            try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model)) {
+                r = org.asynclm.model.llama.ModelBenchmark.run(llama, Math.max(1, repeats));
+            }
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("prefill_tokens_per_s", Math.round(r.prefillTokensPerSecond()));
+            o.put("decode_ms_per_token_ctx64", r.decodeMsAt64());
+            o.put("decode_ms_per_token_ctx1024", r.decodeMsAt1024());
+            o.put("swap_us_per_token", r.swapMicrosPerToken());
+            o.put("recompute_ns_quadratic", r.recomputeQuadraticNanos());
+            o.put("recompute_ns_linear", r.recomputeLinearNanos());
+            if (calibration != null) {
+                org.asynclm.runtime.CacheCosts c = r.calibration(keepPrice);
+                ObjectNode cal = JsonNodeFactory.instance.objectNode();
+                cal.put("keep_ns_per_token_second", c.keepNanosPerTokenSecond());
+                cal.put("swap_ns_per_token", c.swapNanosPerToken());
+                cal.put("recompute_quadratic", c.recomputeQuadratic());
+                cal.put("recompute_linear", c.recomputeLinear());
+                org.asynclm.runtime.files.AtomicFiles.writeString(calibration, Json.pretty(cal));
+            }
+            spec.commandLine().getOut().println(json ? Json.pretty(o) : new Table("measure", "value")
+                    .row("prefill tokens/s", (double) Math.round(r.prefillTokensPerSecond()))
+                    .row("decode ms/token, context 64", r.decodeMsAt64())
+                    .row("decode ms/token, context 1024", r.decodeMsAt1024())
+                    .row("swap us/token", r.swapMicrosPerToken())
+                    .render());
             return 0;
         }
     }

@@ -26,7 +26,28 @@ final class ModelRuns {
     private ModelRuns() {
     }
 
-    static void run(Path modelDir, Scenario scenario, List<Method> methods, CostModel cost, int maxTokens,
+    /** The trap handler's costs from a calibration file, or those of a single user (always keep). */
+    static CacheCosts cacheCosts(Path file) throws BadInputException {
+        if (file == null) {
+            return CacheCosts.SINGLE_USER;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(file.toFile());
+            for (String k : new String[] {"keep_ns_per_token_second", "swap_ns_per_token", "recompute_quadratic",
+                    "recompute_linear"}) {
+                if (!n.path(k).isNumber()) {
+                    throw new BadInputException(file + ": " + k + ": missing or not a number");
+                }
+            }
+            return new CacheCosts(n.get("keep_ns_per_token_second").asDouble(), n.get("swap_ns_per_token").asDouble(),
+                    n.get("recompute_quadratic").asDouble(), n.get("recompute_linear").asDouble());
+        } catch (java.io.IOException e) {
+            throw new BadInputException(file + ": cannot read calibration: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    static void run(Path modelDir, Scenario scenario, List<Method> methods, CostModel cost, CacheCosts cacheCosts,
+                    int maxTokens,
                     double temperature, double topP, long seed, Map<Method, Outcome> outcomes,
                     Map<String, TraceRecorder> traces) throws BadInputException {
         Tokenizer tok = ModelCommand.tokenizer(modelDir);
@@ -39,7 +60,7 @@ final class ModelRuns {
                 try (LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed);
                      ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
                     Session s = new Session(engine, tok, clock, executor, tools,
-                            new SessionConfig(m, cost, CacheCosts.SINGLE_USER, maxTokens), rec);
+                            new SessionConfig(m, cost, cacheCosts, maxTokens), rec);
                     outcomes.put(m, s.run(prompt));
                 }
                 traces.put(m.cliName(), rec);

@@ -96,6 +96,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1", description = "Nucleus for --engine llama (default: ${DEFAULT-VALUE}).")
     double topP;
 
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "Trap-handler costs from 'bench model --write-calibration' for --engine llama (default: keep the cache).")
+    Path calibration;
+
     @Option(names = "--timeline", paramLabel = "FILE", description = "Write the runs as Chrome trace-event JSON (open it in Perfetto).")
     Path timeline;
 
@@ -121,7 +125,8 @@ final class SimulateCommand implements Callable<Integer> {
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TraceRecorder> traces = new LinkedHashMap<>();
         if (llama) {
-            ModelRuns.run(model, scenario, methodList, cost, limit, temperature, topP, seed, outcomes, traces);
+            ModelRuns.run(model, scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit, temperature, topP,
+                    seed, outcomes, traces);
         } else {
             for (Method m : methodList) {
                 TraceRecorder rec = new TraceRecorder();

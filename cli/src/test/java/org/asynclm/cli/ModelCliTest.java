@@ -47,6 +47,21 @@ class ModelCliTest {
     }
 
     @Test
+    void benchModelWritesACalibrationThatSimulateReads() throws Exception {
+        Path cal = dir.resolve("cal.json");
+        CliTest.Result r = CliTest.run("bench", "model", "--model", model.toString(), "--repeats", "1", "--json",
+                "--write-calibration", cal.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode out = new ObjectMapper().readTree(r.out());
+        assertTrue(out.get("decode_ms_per_token_ctx64").asDouble() > 0);
+        assertTrue(out.get("recompute_ns_quadratic").asDouble() >= 0 && out.get("recompute_ns_linear").asDouble() >= 0);
+        assertTrue(new ObjectMapper().readTree(cal.toFile()).get("swap_ns_per_token").asDouble() > 0);
+        assertEquals(0, CliTest.run("simulate", "--synthetic", "parallel", "--calls", "1", "--engine", "llama",
+                "--model", model.toString(), "--methods", "async", "--max-tokens", "10", "--calibration",
+                cal.toString()).code());
+    }
+
+    @Test
     void theModelRunsInTheRuntimeOnTheWallClock() throws Exception {
         Path timeline = dir.resolve("tl.json");
         CliTest.Result r = CliTest.run("simulate", "--synthetic", "parallel", "--calls", "2", "--engine", "llama",
