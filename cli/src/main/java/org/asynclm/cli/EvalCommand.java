@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluations.",
-        subcommands = {EvalCommand.Latency.class},
+        subcommands = {EvalCommand.Latency.class, EvalBfclCommand.class},
         footer = {"", "Example:", "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --out runs/latency"})
 final class EvalCommand implements Runnable {
     @Spec

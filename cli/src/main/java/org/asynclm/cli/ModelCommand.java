@@ -93,6 +93,11 @@ final class ModelCommand implements Runnable {
         }
     }
 
+    /** A greedy engine over a loaded model. */
+    static LlamaEngine engineUnchecked(Llama llama) {
+        return new LlamaEngine(llama, org.asynclm.model.llama.Sampler.greedy());
+    }
+
     static LlamaEngine engine(Llama llama, double temperature, double topP, long seed) throws BadInputException {
         try {
             return new LlamaEngine(llama, new Sampler(temperature, topP, seed));

@@ -62,6 +62,26 @@ class ModelCliTest {
     }
 
     @Test
+    void evalBfclWritesResultFilesThatBfclScoreReads() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(DatagenCliTest.BFCL));
+        Path out = dir.resolve("bfcl");
+        for (String mode : new String[] {"sync", "async"}) {
+            CliTest.Result r = CliTest.run("eval", "bfcl", "--model", model.toString(), "--bfcl-dir",
+                    DatagenCliTest.BFCL.toString(), "--categories", "parallel,irrelevance", "--mode", mode, "--n", "2",
+                    "--max-tokens", "12", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("parallel") && r.out().contains(mode), r.out());
+            assertEquals(2, Files.readAllLines(out.resolve("BFCL_v4_parallel_result.json")).size());
+            assertEquals(2, Files.readAllLines(out.resolve("BFCL_v4_irrelevance_score.json")).size());
+        }
+        CliTest.Result rescored = CliTest.run("bfcl", "score", "--bfcl-dir", DatagenCliTest.BFCL.toString(),
+                "--category", "parallel", "--results", out.resolve("BFCL_v4_parallel_result.json").toString());
+        assertEquals(0, rescored.code(), rescored.err());
+        assertEquals(2, CliTest.run("eval", "bfcl", "--model", model.toString(), "--bfcl-dir",
+                DatagenCliTest.BFCL.toString(), "--categories", "multi_turn_base", "--out", out.toString()).code());
+    }
+
+    @Test
     void theModelRunsInTheRuntimeOnTheWallClock() throws Exception {
         Path timeline = dir.resolve("tl.json");
         CliTest.Result r = CliTest.run("simulate", "--synthetic", "parallel", "--calls", "2", "--engine", "llama",

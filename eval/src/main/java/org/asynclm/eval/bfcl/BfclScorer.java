@@ -40,9 +40,13 @@ public final class BfclScorer {
             throw new BadInputException(category + ": multi-turn scoring executes BFCL's Python backends, which this "
                     + "checker does not port; score it with BFCL itself");
         }
+        List<BfclEntry> entries = data.entries(category, !isRelevanceCategory(category));
+        return score(category, entries, readResults(resultsFile, entries));
+    }
+
+    /** Verdicts for these entries; an entry without a result is invalid ({@code missing_result}). */
+    public List<Verdict> score(String category, List<BfclEntry> entries, Map<String, JsonNode> results) {
         boolean relevance = isRelevanceCategory(category);
-        List<BfclEntry> entries = data.entries(category, !relevance);
-        Map<String, JsonNode> results = readResults(resultsFile, entries);
         List<Verdict> out = new ArrayList<>(entries.size());
         for (BfclEntry e : entries) {
             JsonNode result = results.get(e.id());

@@ -1,0 +1,120 @@
+package org.asynclm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.asynclm.bfcl.BfclData;
+import org.asynclm.bfcl.BfclEntry;
+import org.asynclm.eval.bfcl.BfclRun;
+import org.asynclm.eval.bfcl.BfclScorer;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.tokens.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bfcl", mixinStandardHelpOptions = true,
+        description = {"Runs a checkpoint on BFCL categories, writes BFCL's result files (so BFCL's own tool can "
+                + "re-score them) and scores them with the AST checker.",
+                "--mode sync: BFCL's own prompt, the model's text is the answer. --mode async: the CML prompt with "
+                        + "estimated_time_ms; the model runs in the async runtime and the calls it wrote are the answer."},
+        footer = {"", "Example:", "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
+                "      --categories simple_python,parallel --mode async --n 20 --out runs/bfcl"})
+final class EvalBfclCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
+    Path model;
+
+    @Option(names = "--bfcl-dir", required = true, paramLabel = "DIR", description = "BFCL v4 data directory.")
+    Path bfclDir;
+
+    @Option(names = "--categories", required = true, split = ",", paramLabel = "C,...",
+            description = "Single-turn categories, e.g. simple_python,multiple,parallel,parallel_multiple,irrelevance.")
+    List<String> categories;
+
+    @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--n", paramLabel = "N", description = "Only the first N entries of each category.")
+    Integer n;
+
+    @Option(names = "--max-tokens", defaultValue = "128", description = "Generation limit per entry (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the tools' times (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where result and score files go.")
+    Path out;
+
+    @Override
+    public Integer call() throws BadInputException, IOException {
+        if (!mode.equals("sync") && !mode.equals("async")) {
+            throw new BadInputException("--mode: expected sync or async, got '" + mode + "'");
+        }
+        BfclData data = new BfclData(bfclDir);
+        Map<String, List<BfclEntry>> work = new LinkedHashMap<>();
+        for (String c : categories) {
+            if (c.startsWith("multi_turn")) {
+                throw new BadInputException("--categories: " + c + " is multi-turn; only single-turn categories run here");
+            }
+            List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));
+            work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
+        }
+        Tokenizer tok = ModelCommand.tokenizer(model);
+        Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
+        try (Llama llama = ModelCommand.load(model)) {
+            BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);
+            for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
+                String category = w.getKey();
+                Map<String, String> results;
+                try (Progress p = new Progress(category, w.getValue().size())) {
+                    results = run.run(w.getValue(), category, mode, p);
+                }
+                StringBuilder lines = new StringBuilder();
+                Map<String, JsonNode> asJson = new LinkedHashMap<>();
+                results.forEach((id, r) -> {
+                    ObjectNode line = JsonNodeFactory.instance.objectNode().put("id", id).put("result", r);
+                    lines.append(line).append('\n');
+                    asJson.put(id, new TextNode(r));
+                });
+                AtomicFiles.writeString(out.resolve("BFCL_v4_" + category + "_result.json"), lines.toString());
+                List<BfclScorer.Verdict> verdicts = new BfclScorer(false).score(category, w.getValue(), asJson);
+                StringBuilder scores = new StringBuilder();
+                Map<String, Integer> errors = new TreeMap<>();
+                long valid = 0;
+                for (BfclScorer.Verdict v : verdicts) {
+                    ObjectNode line = JsonNodeFactory.instance.objectNode().put("id", v.id()).put("valid", v.valid());
+                    if (v.valid()) {
+                        valid++;
+                        line.putNull("error_type");
+                    } else {
+                        line.put("error_type", v.errorType());
+                        errors.merge(v.errorType(), 1, Integer::sum);
+                    }
+                    scores.append(line).append('\n');
+                }
+                AtomicFiles.writeString(out.resolve("BFCL_v4_" + category + "_score.json"), scores.toString());
+                String common = errors.entrySet().stream().max(Map.Entry.comparingByValue())
+                        .map(e -> e.getKey() + " (" + e.getValue() + ")").orElse("-");
+                table.row(category, mode, verdicts.size(), String.format("%.4f", (double) valid / verdicts.size()), common);
+            }
+        }
+        spec.commandLine().getOut().print(table.render());
+        spec.commandLine().getOut().println("results and scores: " + out);
+        return 0;
+    }
+}
