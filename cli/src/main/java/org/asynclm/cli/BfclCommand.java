@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bfcl", mixinStandardHelpOptions = true, description = "BFCL (Berkeley Function-Calling Leaderboard) tools.",
-        subcommands = {BfclCommand.Score.class},
+        subcommands = {BfclCommand.Score.class, BfclDownload.class},
         footer = {"", "Example:", "  bin/asynclm bfcl score --bfcl-dir ../shared/bfcl --category parallel --results r.jsonl"})
 final class BfclCommand implements Runnable {
     @Spec

@@ -55,6 +55,18 @@ class BfclCliTest {
         assertEquals(1, r.err().lines().count(), r.err());
     }
 
+    /** Tests never use the network: an unreachable local address stands in for being offline. */
+    @Test
+    void downloadFailsWithOneLineWhenOffline() {
+        CliTest.Result r = CliTest.run("bfcl", "download", "--out", dir.resolve("d").toString(), "--base-url",
+                "http://127.0.0.1:1/");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("asynclm: http://127.0.0.1:1/BFCL_v4_simple_python.json: cannot download (offline?"),
+                r.err());
+        assertEquals(1, r.err().lines().count());
+        assertTrue(!Files.exists(dir.resolve("d/BFCL_v4_simple_python.json")));
+    }
+
     @Test
     void badInputIsOneLine() throws Exception {
         bad("BFCL_v4_simple_rust.json: no such file", "simple_rust", "{\"id\": \"x\", \"result\": \"\"}");
