@@ -73,8 +73,15 @@ final class EvalCommand implements Runnable {
         int n;
 
         @Option(names = "--engine", defaultValue = "teacher",
-                description = "Model driving the runtime; 'teacher' is the perfect policy (default: ${DEFAULT-VALUE}).")
+                description = "Model driving the runtime: 'teacher' (the perfect policy) or 'llama' (--model, greedy, its "
+                        + "decoding charged at --tpot-ms) (default: ${DEFAULT-VALUE}).")
         String engine;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
+        Path model;
+
+        @Option(names = "--max-tokens", defaultValue = "256", description = "Generation limit for --engine llama (default: ${DEFAULT-VALUE}).")
+        int maxTokens;
 
         @Option(names = "--seed", defaultValue = "0", description = "Seed of the scenario set (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -87,16 +94,28 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws BadInputException, IOException {
-            if (!engine.equals("teacher")) {
-                throw new BadInputException("--engine: only 'teacher' is available in this build");
+            if (!engine.equals("teacher") && !engine.equals("llama")) {
+                throw new BadInputException("--engine: expected teacher or llama, got '" + engine + "'");
+            }
+            if (engine.equals("llama") && model == null) {
+                throw new BadInputException("--engine llama needs --model DIR");
             }
             if (n < 1) {
                 throw new BadInputException("--n must be at least 1");
             }
             LatencyDistribution latency = timing.latency();
             List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
-            LatencyReport.Entry entry = run(dataset, scenarios, seed, timing.cost(), latency, timing.policy(),
-                    timing.methods());
+            LatencyReport.Entry entry;
+            if (engine.equals("llama")) {
+                try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model)) {
+                    Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
+                            maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
+                    entry = run(dataset + " (llama)", scenarios, sim, timing.cost(), latency, timing.policy(), seed,
+                            timing.methods());
+                }
+            } else {
+                entry = run(dataset, scenarios, seed, timing.cost(), latency, timing.policy(), timing.methods());
+            }
             write(out, List.of(entry));
             PrintWriter o = spec.commandLine().getOut();
             o.print(summary(List.of(entry)));
@@ -137,7 +156,12 @@ final class EvalCommand implements Runnable {
 
     static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, long seed, CostModel cost,
                                    LatencyDistribution latency, String policy, List<Method> methods) {
-        Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000);
+        return run(dataset, scenarios, new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000), cost, latency,
+                policy, seed, methods);
+    }
+
+    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Simulator sim, CostModel cost,
+                                   LatencyDistribution latency, String policy, long seed, List<Method> methods) {
         LatencyExperiment.Result result;
         try (Progress p = new Progress(dataset, scenarios.size())) {
             result = LatencyExperiment.run(dataset, scenarios, sim, cost, policy, seed, latency.toString(),
@@ -161,7 +185,8 @@ final class EvalCommand implements Runnable {
     }
 
     static String summary(List<LatencyReport.Entry> entries) {
-        Table t = new Table("dataset", "deployment", "method", "mean ms", "p10", "p90", "speedup", "paper", "x lower bound");
+        Table t = new Table("dataset", "deployment", "method", "mean ms", "p10", "p90", "speedup", "paper", "x lower bound",
+                "accuracy");
         for (LatencyReport.Entry e : entries) {
             LatencyExperiment.Result r = e.result();
             Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
@@ -169,7 +194,8 @@ final class EvalCommand implements Runnable {
                 t.row(r.dataset(), r.cost().deployment().name().toLowerCase(Locale.ROOT), s.method().cliName(),
                         s.meanMs(), s.p10Ms(), s.p90Ms(), String.format(Locale.ROOT, "%.2fx", s.speedupVsSync()),
                         paper.containsKey(s.method()) ? paper.get(s.method()) + "x" : "",
-                        String.format(Locale.ROOT, "%.2f", s.ratioToLowerBound()));
+                        String.format(Locale.ROOT, "%.2f", s.ratioToLowerBound()),
+                        String.format(Locale.ROOT, "%.2f", s.accuracy()));
             }
         }
         return t.render();

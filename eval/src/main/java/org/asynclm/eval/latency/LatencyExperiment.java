@@ -25,6 +25,10 @@ public final class LatencyExperiment {
         public long makespan(Method m) {
             return outcomes.get(m).makespanNanos();
         }
+
+        public CallAccuracy.Verdict verdict(Method m) {
+            return CallAccuracy.check(scenario, outcomes.get(m));
+        }
     }
 
     /** What was run and what came out. */
@@ -43,7 +47,10 @@ public final class LatencyExperiment {
                         average(s -> s.outcomes().get(m).prefillTokens()),
                         average(s -> s.outcomes().get(m).idleNanos() / 1e6),
                         average(s -> s.outcomes().get(m).interrupts()),
-                        average(s -> s.outcomes().get(m).traps())));
+                        average(s -> s.outcomes().get(m).traps()),
+                        average(s -> s.verdict(m).correct() ? 1 : 0),
+                        ratio(s -> s.verdict(m).matched(), s -> s.verdict(m).expected()),
+                        ratio(s -> s.verdict(m).ordered(), s -> s.verdict(m).matched())));
             }
             return out;
         }
@@ -64,6 +71,13 @@ public final class LatencyExperiment {
             sorted.sort((a, b) -> Double.compare((double) a.makespan(slow) / a.makespan(fast),
                     (double) b.makespan(slow) / b.makespan(fast)));
             return sorted.get(sorted.size() / 2);
+        }
+
+        private double ratio(java.util.function.ToIntFunction<ScenarioResult> num,
+                             java.util.function.ToIntFunction<ScenarioResult> den) {
+            long n = scenarios.stream().mapToLong(num::applyAsInt).sum();
+            long d = scenarios.stream().mapToLong(den::applyAsInt).sum();
+            return d == 0 ? Double.NaN : (double) n / d;
         }
 
         private double average(java.util.function.ToDoubleFunction<ScenarioResult> f) {

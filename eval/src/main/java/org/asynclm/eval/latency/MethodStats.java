@@ -6,11 +6,12 @@ import org.asynclm.runtime.Method;
 /**
  * A method's makespans over a scenario set, in milliseconds: mean and the 10th, 50th and 90th percentiles (linear
  * interpolation between order statistics, as numpy's default), speedup over Sync as the ratio of mean makespans,
- * and the mean ratio to each scenario's lower bound.
+ * and the mean ratio to each scenario's lower bound; and the paper's accuracy ({@link CallAccuracy}): the share of
+ * scenarios fully correct, of calls matching the ground truth, and of matched calls in a valid order.
  */
 public record MethodStats(Method method, double meanMs, double p10Ms, double p50Ms, double p90Ms,
                           double speedupVsSync, double ratioToLowerBound, double prefillTokens, double idleMs,
-                          double interrupts, double traps) {
+                          double interrupts, double traps, double accuracy, double callMatchRate, double orderRate) {
 
     public static double percentile(double[] values, double q) {
         double[] v = values.clone();

@@ -64,6 +64,9 @@ public final class LatencyReport {
                 m.put("idle_ms", s.idleMs());
                 m.put("interrupts", s.interrupts());
                 m.put("traps", s.traps());
+                m.put("accuracy", s.accuracy());
+                m.put("call_match_rate", s.callMatchRate());
+                m.put("valid_order_rate", s.orderRate());
                 if (paper.containsKey(s.method())) {
                     m.put("paper_speedup_vs_sync", paper.get(s.method()));
                 }
@@ -129,7 +132,7 @@ public final class LatencyReport {
         Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
         h.append("<table><tr><th>method</th><th>mean ms</th><th>p10</th><th>p50</th><th>p90</th>")
                 .append("<th>speedup vs sync</th><th>paper</th><th>&times; lower bound</th><th>prefill tokens</th>")
-                .append("<th>idle ms</th><th>interrupts</th><th>traps</th></tr>\n");
+                .append("<th>idle ms</th><th>interrupts</th><th>traps</th><th>accuracy</th></tr>\n");
         for (MethodStats s : stats) {
             h.append("<tr><td>").append(s.method().cliName()).append("</td><td>").append(fmt(s.meanMs()))
                     .append("</td><td>").append(fmt(s.p10Ms())).append("</td><td>").append(fmt(s.p50Ms()))
@@ -139,6 +142,7 @@ public final class LatencyReport {
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", s.ratioToLowerBound()))
                     .append("</td><td>").append(fmt(s.prefillTokens())).append("</td><td>").append(fmt(s.idleMs()))
                     .append("</td><td>").append(fmt(s.interrupts())).append("</td><td>").append(fmt(s.traps()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", s.accuracy()))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");

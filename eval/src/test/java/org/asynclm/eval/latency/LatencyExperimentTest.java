@@ -59,6 +59,7 @@ public class LatencyExperimentTest {
         }
         List<MethodStats> stats = r.stats();
         assertEquals(1.0, stats.get(0).speedupVsSync(), 1e-12);
+        stats.forEach(st -> assertEquals(1.0, st.accuracy(), "the teacher is always right: " + st.method()));
         assertTrue(stats.get(3).speedupVsSync() > stats.get(1).speedupVsSync());
         assertTrue(stats.get(3).p10Ms() <= stats.get(3).p50Ms() && stats.get(3).p50Ms() <= stats.get(3).p90Ms());
     }
@@ -69,6 +70,7 @@ public class LatencyExperimentTest {
                 CostModel.local(5, 0));
         LatencyExperiment.Result cloud = run("synthetic-multi-step-parallel", multiStepParallel(60),
                 new CostModel(5_000_000, 0, CostModel.Deployment.CLOUD, 310_000_000, 0));
+        cloud.stats().forEach(st -> assertEquals(1.0, st.orderRate(), "teacher respects dependencies"));
         double localAsync = local.stats().get(3).speedupVsSync();
         double cloudAsync = cloud.stats().get(3).speedupVsSync();
         assertTrue(cloudAsync > localAsync + 0.5, local.stats() + " vs " + cloud.stats());

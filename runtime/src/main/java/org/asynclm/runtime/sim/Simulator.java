@@ -1,8 +1,10 @@
 package org.asynclm.runtime.sim;
 
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Engine;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Session;
@@ -19,20 +21,39 @@ import org.asynclm.runtime.teacher.TeacherEngine;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
 
-/** Runs a scenario with the teacher engine and simulated tools on a virtual clock: deterministic, no real time. */
+/**
+ * Runs a scenario with simulated tools on a virtual clock: deterministic, no real time. The engine is the teacher
+ * (a perfect policy) unless another is given, such as a local model whose decoding is then charged at the TPOT.
+ */
 public final class Simulator {
+
+    /** Makes the engine for one run of a scenario under a method. */
+    @FunctionalInterface
+    public interface EngineFactory {
+        Engine create(Scenario scenario, Method method, LongSupplier clock, Bounds bounds);
+    }
+
     private final Tokenizer tokenizer;
     private final CostModel cost;
     private final String policy;
     private final long seed;
     private final int maxTokens;
+    private final EngineFactory engines;
 
     public Simulator(Tokenizer tokenizer, CostModel cost, String policy, long seed, int maxTokens) {
+        this(tokenizer, cost, policy, seed, maxTokens, null);
+    }
+
+    /** {@code engines} null: the teacher with {@code policy}. */
+    public Simulator(Tokenizer tokenizer, CostModel cost, String policy, long seed, int maxTokens,
+                     EngineFactory engines) {
         this.tokenizer = tokenizer;
         this.cost = cost;
         this.policy = policy;
         this.seed = seed;
         this.maxTokens = maxTokens;
+        this.engines = engines != null ? engines : (s, m, clock, b) ->
+                new TeacherEngine(s, Policy.create(policy, s, b::decode, seed), m, tokenizer, clock, b::decode);
     }
 
     public Bounds bounds(Scenario scenario) {
@@ -64,15 +85,18 @@ public final class Simulator {
         VirtualClock clock = new VirtualClock();
         try (VirtualToolExecutor executor = new VirtualToolExecutor(clock, 0)) {
             Map<String, Tool> tools = ScenarioTools.of(scenario);
-            Policy p = Policy.create(policy, scenario, bounds::decode, seed);
-            TeacherEngine teacher = new TeacherEngine(scenario, p, method, tokenizer, clock::nanos, bounds::decode);
-            Session session = new Session(teacher, tokenizer, clock, executor, tools,
+            Engine engine = engines.create(scenario, method, clock::nanos, bounds);
+            Session session = new Session(engine, tokenizer, clock, executor, tools,
                     new SessionConfig(method, cost, CacheCosts.SINGLE_USER, maxTokens), timeline);
             long firstToken = cost.prefill(prompt.length); // Session.run prefills the prompt before decoding
             for (FollowUp f : scenario.followUps()) {
                 executor.inbox().postUser(f.text(), firstToken + f.atNanos());
             }
-            return session.run(prompt);
+            try {
+                return session.run(prompt);
+            } finally {
+                engine.close();
+            }
         }
     }
 }
