@@ -287,7 +287,7 @@ public final class AstChecker {
                     break;
                 }
                 List<Object> std = new ArrayList<>();
-                for (Object x : (List<?>) possible.get(key)) {
+                for (Object x : pythonIteration(possible.get(key))) {
                     std.add(standardizedIfString(x));
                 }
                 if (!PyType.in(standardizedIfString(e.getValue()), std)) {
@@ -300,7 +300,7 @@ public final class AstChecker {
                 if (!ok) {
                     break;
                 }
-                if (!model.containsKey(e.getKey()) && !PyType.in("", (List<?>) e.getValue())) {
+                if (!model.containsKey(e.getKey()) && !pythonContainsEmpty(e.getValue())) {
                     result = CheckResult.fail("value_error:dict_key", "Missing dict key parameter: '" + e.getKey() + "'.");
                     ok = false;
                 }
@@ -310,6 +310,27 @@ public final class AstChecker {
             }
         }
         return result;
+    }
+
+    /**
+     * What Python's {@code for x in v} yields: a list's items, a string's characters (BFCL iterates a string where
+     * some Java ground truths hold one in place of a list), nothing for other values.
+     */
+    private static List<?> pythonIteration(Object v) {
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        if (v instanceof String s) {
+            List<Object> chars = new ArrayList<>();
+            s.codePoints().forEach(c -> chars.add(new String(Character.toChars(c))));
+            return chars;
+        }
+        return List.of();
+    }
+
+    /** Python's {@code "" in v}: membership for a list, always true for a string (the empty substring). */
+    private static boolean pythonContainsEmpty(Object v) {
+        return v instanceof String || (v instanceof List<?> l && PyType.in("", l));
     }
 
     private static CheckResult listDictChecker(List<Object> value, List<?> acceptable) {

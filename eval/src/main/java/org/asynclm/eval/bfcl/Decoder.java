@@ -24,7 +24,7 @@ public final class Decoder {
         if (!s.endsWith("]")) {
             s = s + "]";
         }
-        return language == Language.PYTHON ? python(s) : sourceText(s.substring(1, s.length() - 1));
+        return language == Language.PYTHON ? python(s) : sourceText(s.substring(1, s.length() - 1), language);
     }
 
     private static Decoded python(String s) {
@@ -42,8 +42,24 @@ public final class Decoder {
         }
     }
 
+    private static final java.util.regex.Pattern JAVA_STRING = java.util.regex.Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final java.util.regex.Pattern JAVA_CHAR = java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)'");
+
+    /**
+     * A value's source text as BFCL's tree-sitter decoders keep it: Java strips the quotes of a string or character
+     * literal standing alone; JavaScript strips any matching pair of outer quotes.
+     */
+    private static String valueText(String v, Language language) {
+        if (language == Language.JAVA) {
+            return JAVA_STRING.matcher(v).matches() || JAVA_CHAR.matcher(v).matches() ? v.substring(1, v.length() - 1) : v;
+        }
+        boolean quoted = v.length() >= 2 && ((v.startsWith("\"") && v.endsWith("\""))
+                || (v.startsWith("'") && v.endsWith("'")));
+        return quoted ? v.substring(1, v.length() - 1) : v;
+    }
+
     /** The first call in Java or JavaScript source; arguments must be {@code name=value}. */
-    private static Decoded sourceText(String s) {
+    private static Decoded sourceText(String s, Language language) {
         int open = s.indexOf('(');
         if (open < 0) {
             return new Decoded(List.of(), "no call expression");
@@ -65,7 +81,7 @@ public final class Decoder {
             if (eq < 0) {
                 return new Decoded(List.of(), "argument is not name=value: " + arg.strip());
             }
-            params.put(arg.substring(0, eq).strip(), arg.substring(eq + 1).strip());
+            params.put(arg.substring(0, eq).strip(), valueText(arg.substring(eq + 1).strip(), language));
         }
         Map<String, Map<String, Object>> call = new LinkedHashMap<>();
         call.put(name, params);
