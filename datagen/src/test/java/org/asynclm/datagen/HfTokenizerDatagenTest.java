@@ -91,6 +91,35 @@ class HfTokenizerDatagenTest {
         }
     }
 
+    /** Llama 3 style: no CML tokens, reserved special tokens instead; markers take the first five of them. */
+    @Test
+    void markersMapOntoReservedSpecialTokens() throws Exception {
+        ObjectNode json = TokenizerJson.byteLevel();
+        int n = 0;
+        for (var t : json.get("added_tokens")) {
+            String c = t.get("content").asText();
+            if (c.startsWith("[")) {
+                ((ObjectNode) t).put("content", "<|reserved_special_token_" + (n++) + "|>");
+            }
+        }
+        Path file = dir.resolve("llama3-style.json");
+        TokenizerJson.write(file, json);
+        try (HfTokenizer mapped = HfTokenizer.load(file)) {
+            assertEquals(java.util.Map.of("[CALL]", 261, "[INTR]", 262, "[TRAP]", 263, "[END]", 264, "[HEAD]", 265),
+                    mapped.markerMapping());
+            String text = "x[CALL]a[HEAD]f(v='[CA')[END][TRAP][END]ok";
+            assertArrayEquals(new ByteTokenizer().encode(text), mapped.encode(text));
+            assertEquals("[HEAD]", mapped.piece(265));
+            var decoder = mapped.newDecoder();
+            StringBuilder back = new StringBuilder();
+            for (int id : mapped.encode("é[CALL]ü")) {
+                back.append(decoder.next(id));
+            }
+            assertEquals("é[CALL]ü", back.toString());
+        }
+        assertTrue(hf.markerMapping().isEmpty(), "a tokenizer with its own CML tokens needs no mapping");
+    }
+
     @Test
     void aMissingOrBrokenFileIsOneLine() throws Exception {
         Path bad = dir.resolve("bad.json");

@@ -6,7 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.asynclm.runtime.BadInputException;
 
 /**
@@ -19,14 +30,33 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private static final List<String> END_OF_TURN = List.of("<|eot_id|>", "<|im_end|>", "<|end_of_text|>",
             "<|endoftext|>", "</s>");
 
+    private static final Pattern RESERVED =
+            Pattern.compile("<\\|reserved_special_token_(\\d+)\\|>");
+    private static final Pattern MARKERS =
+            Pattern.compile("\\[CALL]|\\[INTR]|\\[TRAP]|\\[END]|\\[HEAD]");
+
     private final HuggingFaceTokenizer tokenizer;
     private final String[] pieces;
     private final int endOfTurn;
+    private final Map<String, Integer> markerIds;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, int endOfTurn) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, int endOfTurn,
+                        Map<String, Integer> markerIds) {
         this.tokenizer = tokenizer;
         this.pieces = new String[vocabularySize];
         this.endOfTurn = endOfTurn;
+        this.markerIds = markerIds;
+        markerIds.forEach((marker, id) -> pieces[id] = marker);
+    }
+
+    /**
+     * Where each CML marker lives when the tokenizer has no added token for it: the first five reserved special
+     * tokens (Llama 3's {@code <|reserved_special_token_N|>}, in order of N), so the vocabulary keeps its size.
+     * Empty when the markers are tokens of their own. The mapping follows from tokenizer.json alone, so traces
+     * written with it and a model reading them agree without storing it anywhere.
+     */
+    public Map<String, Integer> markerMapping() {
+        return markerIds;
     }
 
     public static HfTokenizer load(Path file) throws BadInputException {
@@ -55,20 +85,69 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         if (eot < 0) {
             throw new BadInputException(file + ": added_tokens: no end-of-turn token (one of " + END_OF_TURN + ")");
         }
+        Map<String, Integer> markers = markerMapping(json, file);
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true"); // nothing is ever downloaded
         }
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
                     .optTruncation(false).build();
-            return new HfTokenizer(t, size, eot);
+            return new HfTokenizer(t, size, eot, markers);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(file + ": cannot load: " + e.getMessage());
         }
     }
 
+    private static Map<String, Integer> markerMapping(JsonNode json, Path file) throws BadInputException {
+        Set<String> added = new HashSet<>();
+        TreeMap<Integer, Integer> reserved = new TreeMap<>();
+        for (JsonNode t : json.path("added_tokens")) {
+            String content = t.path("content").asText();
+            added.add(content);
+            Matcher m = RESERVED.matcher(content);
+            if (m.matches()) {
+                reserved.put(Integer.parseInt(m.group(1)), t.path("id").asInt());
+            }
+        }
+        List<String> markers = List.of("[CALL]", "[INTR]", "[TRAP]", "[END]", "[HEAD]");
+        if (added.containsAll(markers)) {
+            return Map.of();
+        }
+        if (reserved.size() < markers.size()) {
+            throw new BadInputException(file + ": added_tokens: no CML marker tokens and fewer than five "
+                    + "<|reserved_special_token_N|> to map them onto");
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        Iterator<Integer> ids = reserved.values().iterator();
+        for (String m : markers) {
+            out.put(m, ids.next());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     @Override
     public int[] encode(String text) {
+        if (markerIds.isEmpty()) {
+            return ids(text);
+        }
+        // Markers are not in the vocabulary: encode the text between them and put the mapped ids in their place.
+        List<int[]> parts = new ArrayList<>();
+        Matcher m = MARKERS.matcher(text);
+        int last = 0;
+        while (m.find()) {
+            if (m.start() > last) {
+                parts.add(ids(text.substring(last, m.start())));
+            }
+            parts.add(new int[] {markerIds.get(m.group())});
+            last = m.end();
+        }
+        if (last < text.length()) {
+            parts.add(ids(text.substring(last)));
+        }
+        return parts.stream().flatMapToInt(Arrays::stream).toArray();
+    }
+
+    private int[] ids(String text) {
         long[] ids = tokenizer.encode(text).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -104,20 +183,29 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public TextDecoder newDecoder() {
         return new TextDecoder() {
-            private final java.util.List<Long> held = new java.util.ArrayList<>();
+            private final List<Long> held = new ArrayList<>();
 
             @Override
             public String next(int id) {
                 if (held.isEmpty() && id < pieces.length && !piece(id).endsWith("\uFFFD")) {
                     return piece(id);
                 }
+                if (markerIds.containsValue(id)) { // a mapped marker ends whatever was held back
+                    String text = held.isEmpty() ? "" : decodeHeld();
+                    held.clear();
+                    return text + piece(id);
+                }
                 held.add((long) id);
-                String text = tokenizer.decode(held.stream().mapToLong(Long::longValue).toArray(), false);
+                String text = decodeHeld();
                 if (text.endsWith("\uFFFD") && held.size() < 4) {
                     return "";
                 }
                 held.clear();
                 return text;
+            }
+
+            private String decodeHeld() {
+                return tokenizer.decode(held.stream().mapToLong(Long::longValue).toArray(), false);
             }
         };
     }
