@@ -35,7 +35,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--n", defaultValue = "20000", description = "Traces per round (default: ${DEFAULT-VALUE}).")
         int n;
 
-        @Option(names = "--rounds", defaultValue = "3", description = "Rounds; the last is reported (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "8",
+                description = "Rounds; the first half warm up, the median of the rest is reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--threads", description = "Worker threads (default: the number of cores).")
@@ -59,6 +60,7 @@ final class BenchCommand implements Runnable {
             o.put("tokens_per_s", Math.round(r.tokensPerSecond()));
             o.put("traces", r.traces());
             o.put("seconds", r.seconds());
+            o.put("rounds", Math.max(1, rounds));
             spec.commandLine().getOut().println(json ? Json.pretty(o)
                     : String.format("%,d traces/s, %,d assistant tokens/s", Math.round(r.tracesPerSecond()),
                     Math.round(r.tokensPerSecond())));

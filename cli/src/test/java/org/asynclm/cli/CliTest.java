@@ -183,4 +183,16 @@ class CliTest {
         assertEquals(200, n.get("interrupts").asInt());
         assertTrue(n.get("ns_per_token_p50").asDouble() > 0);
     }
+
+    @Test
+    void benchDatagenReportsAMeasuredRound() throws Exception {
+        Result r = run("bench", "datagen", "--n", "100", "--rounds", "3", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(100, n.get("traces").asInt());
+        assertEquals(3, n.get("rounds").asInt());
+        double perSecond = n.get("traces_per_s").asDouble();
+        assertEquals(100 / n.get("seconds").asDouble(), perSecond, 1.0, "traces/s is traces over the round's time");
+        assertTrue(n.get("tokens_per_s").asDouble() > 100 * perSecond, "each trace has hundreds of assistant tokens");
+    }
 }

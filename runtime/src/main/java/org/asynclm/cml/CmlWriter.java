@@ -209,20 +209,29 @@ public final class CmlWriter {
     }
 
     private static String escapeMarkersInJson(String s) {
-        if (s.indexOf('[') < 0) {
+        int k = nextMarker(s, 0);
+        if (k < 0) {
             return s;
         }
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            // Outside strings JSON never has '[' followed by a letter of a marker, so this only touches strings.
-            if (c == '[' && startsMarker(s, k)) {
-                sb.append("\\u005b");
-            } else {
-                sb.append(c);
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        int last = 0;
+        while (k >= 0) {
+            sb.append(s, last, k).append("\\u005b");
+            last = k + 1;
+            k = nextMarker(s, last);
+        }
+        return sb.append(s, last, s.length()).toString();
+    }
+
+    /** The next '[' at or after {@code from} that starts a marker, or -1. Outside strings JSON never has '['
+     * followed by a letter of a marker, so only strings are touched. */
+    private static int nextMarker(String s, int from) {
+        for (int k = s.indexOf('[', from); k >= 0; k = s.indexOf('[', k + 1)) {
+            if (startsMarker(s, k)) {
+                return k;
             }
         }
-        return sb.toString();
+        return -1;
     }
 
     /** A Jackson tree as plain Java values: String, Long/BigInteger, Double, Boolean, null, List, Map. */

@@ -56,6 +56,8 @@ class CmlWriterTest {
         String json = CmlWriter.json(Map.of("note", "ends with [END] here"));
         assertEquals("{\"note\":\"ends with \\u005bEND] here\"}", json);
         assertEquals("'a\\x5bEND]b'", CmlWriter.pyLiteral("a[END]b"));
+        assertEquals("{\"l\":[\"[x\",\"\\u005bCALL]\\u005bHEAD]\",[]]}",
+                CmlWriter.json(Map.of("l", List.of("[x", "[CALL][HEAD]", List.of()))));
         List<CmlEvent> e = CmlParserTest.parseAll(CmlWriter.interrupt("a", json));
         assertEquals(1, CmlParserTest.blocks(e).size());
     }
