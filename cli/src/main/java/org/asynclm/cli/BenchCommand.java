@@ -96,7 +96,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             org.asynclm.model.llama.ModelBenchmark.Result r;
-            try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model)) {
+            try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model, null)) {
                 r = org.asynclm.model.llama.ModelBenchmark.run(llama, Math.max(1, repeats));
             }
             ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -38,6 +38,9 @@ final class EvalBfclCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
+    Path adapter;
+
     @Option(names = "--bfcl-dir", required = true, paramLabel = "DIR", description = "BFCL v4 data directory.")
     Path bfclDir;
 
@@ -76,7 +79,7 @@ final class EvalBfclCommand implements Callable<Integer> {
         }
         Tokenizer tok = ModelCommand.tokenizer(model);
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
-        try (Llama llama = ModelCommand.load(model)) {
+        try (Llama llama = ModelCommand.load(model, adapter)) {
             BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();

@@ -80,6 +80,9 @@ final class EvalCommand implements Runnable {
         @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
         Path model;
 
+        @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
+        Path adapter;
+
         @Option(names = "--max-tokens", defaultValue = "256", description = "Generation limit for --engine llama (default: ${DEFAULT-VALUE}).")
         int maxTokens;
 
@@ -107,7 +110,7 @@ final class EvalCommand implements Runnable {
             List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
             LatencyReport.Entry entry;
             if (engine.equals("llama")) {
-                try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model)) {
+                try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
                             maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
                     entry = run(dataset + " (llama)", scenarios, sim, timing.cost(), latency, timing.policy(), seed,

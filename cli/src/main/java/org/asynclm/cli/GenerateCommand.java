@@ -25,6 +25,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
+    Path adapter;
+
     @Option(names = "--prompt", required = true, paramLabel = "T", description = "The prompt (raw text).")
     String prompt;
 
@@ -48,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new BadInputException("--prompt: empty");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Llama llama = ModelCommand.load(model);
+        try (Llama llama = ModelCommand.load(model, adapter);
              LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed)) {
             TokenMonitor monitor = new TokenMonitor(tok);
             engine.prefill(ids);

@@ -33,9 +33,12 @@ final class ModelCommand implements Runnable {
         return HfTokenizer.load(model.resolve("tokenizer.json"));
     }
 
-    static Llama load(Path model) throws BadInputException {
+    static final String ADAPTER_HELP = "A PEFT LoRA adapter directory (adapter_config.json, "
+            + "adapter_model.safetensors) merged into the model.";
+
+    static Llama load(Path model, Path adapter) throws BadInputException {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        return Llama.load(model, Device.cpu());
+        return Llama.load(model, adapter, Device.cpu());
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true,
@@ -48,6 +51,9 @@ final class ModelCommand implements Runnable {
 
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
         Path model;
+
+        @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
+        Path adapter;
 
         @Option(names = "--text", required = true, paramLabel = "T", description = "The text to score.")
         String text;
@@ -62,7 +68,7 @@ final class ModelCommand implements Runnable {
             if (ids.length == 0) {
                 throw new BadInputException("--text: nothing to score");
             }
-            try (Llama llama = load(model); Llama.Cache cache = llama.newCache()) {
+            try (Llama llama = load(model, adapter); Llama.Cache cache = llama.newCache()) {
                 float[][] logits = llama.forward(cache, ids);
                 ObjectNode out = JsonNodeFactory.instance.objectNode();
                 ArrayNode idsNode = out.putArray("token_ids");

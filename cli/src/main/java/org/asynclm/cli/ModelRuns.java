@@ -46,12 +46,12 @@ final class ModelRuns {
         }
     }
 
-    static void run(Path modelDir, Scenario scenario, List<Method> methods, CostModel cost, CacheCosts cacheCosts,
+    static void run(Path modelDir, Path adapter, Scenario scenario, List<Method> methods, CostModel cost, CacheCosts cacheCosts,
                     int maxTokens,
                     double temperature, double topP, long seed, Map<Method, Outcome> outcomes,
                     Map<String, TraceRecorder> traces) throws BadInputException {
         Tokenizer tok = ModelCommand.tokenizer(modelDir);
-        try (Llama llama = ModelCommand.load(modelDir)) {
+        try (Llama llama = ModelCommand.load(modelDir, adapter)) {
             for (Method m : methods) {
                 Map<String, Tool> tools = ScenarioTools.of(scenario);
                 int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));

@@ -90,6 +90,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
+    Path adapter;
+
     @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature for --engine llama (default: greedy).")
     double temperature;
 
@@ -125,7 +128,7 @@ final class SimulateCommand implements Callable<Integer> {
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TraceRecorder> traces = new LinkedHashMap<>();
         if (llama) {
-            ModelRuns.run(model, scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit, temperature, topP,
+            ModelRuns.run(model, adapter, scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit, temperature, topP,
                     seed, outcomes, traces);
         } else {
             for (Method m : methodList) {

@@ -23,13 +23,21 @@ class ModelCliTest {
                 "--seed", "0").code());
     }
 
-    /** The golden values transformers computed on the same checkpoint (model/src/test/resources/golden). */
-    @Test
-    void scoreMatchesTransformers() throws Exception {
+    /**
+     * The golden values transformers computed on the same checkpoint (model/src/test/resources/golden), and PEFT with
+     * the LoRA adapter saved there.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"llama-tiny,", "lora-tiny,../model/src/test/resources/golden/lora-tiny"})
+    void scoreMatchesTransformers(String goldenName, String adapter) throws Exception {
         ObjectMapper m = new ObjectMapper();
-        JsonNode golden = m.readTree(Files.readString(Path.of("../model/src/test/resources/golden/llama-tiny.json")));
-        CliTest.Result r = CliTest.run("model", "score", "--model", model.toString(), "--text",
-                golden.get("prompt").asText(), "--json");
+        JsonNode golden = m.readTree(Files.readString(Path.of("../model/src/test/resources/golden/" + goldenName + ".json")));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("model", "score", "--model",
+                model.toString(), "--text", golden.get("prompt").asText(), "--json"));
+        if (adapter != null) {
+            args.addAll(java.util.List.of("--adapter", adapter));
+        }
+        CliTest.Result r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         JsonNode out = m.readTree(r.out());
         assertEquals(golden.get("token_ids"), out.get("token_ids"));
@@ -44,6 +52,14 @@ class ModelCliTest {
                     - golden.get("last_logits").get(v).asDouble()));
         }
         assertTrue(worst < 1e-4, "differs by " + worst);
+    }
+
+    @Test
+    void aBadAdapterIsOneLineAndExitCode2() {
+        CliTest.Result r = CliTest.run("generate", "--model", model.toString(), "--prompt", "hi", "--adapter",
+                dir.toString());
+        assertEquals(2, r.code());
+        assertEquals("asynclm: " + dir + ": no adapter_config.json (not a PEFT adapter directory)", r.err().strip());
     }
 
     @Test

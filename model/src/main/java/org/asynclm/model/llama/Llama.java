@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.runtime.BadInputException;
 
@@ -76,6 +77,72 @@ public final class Llama implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /** Loads the checkpoint and merges a PEFT LoRA adapter into it (no adapter when {@code adapterDir} is null). */
+    public static Llama load(Path dir, Path adapterDir, Device device) throws BadInputException {
+        Llama model = load(dir, device);
+        if (adapterDir != null) {
+            try {
+                model.merge(LoraAdapter.load(adapterDir));
+            } catch (BadInputException | RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+        return model;
+    }
+
+    /**
+     * Adds the adapter's update s·B·A to the projections it targets, in place, so decoding costs what the base
+     * model costs. {@link #unmerge} takes it out again (to within float rounding).
+     */
+    public void merge(LoraAdapter adapter) throws BadInputException {
+        update(adapter, 1);
+    }
+
+    public void unmerge(LoraAdapter adapter) throws BadInputException {
+        update(adapter, -1);
+    }
+
+    private void update(LoraAdapter adapter, int sign) throws BadInputException {
+        int h = config.hiddenSize();
+        int q = config.heads() * config.headDim();
+        int kv = config.kvHeads() * config.headDim();
+        int in = config.intermediateSize();
+        int applied = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            String p = "model.layers." + i + ".";
+            Layer w = layers.get(i);
+            applied += update(adapter, sign, p + "self_attn.q_proj.weight", w.qT(), q, h)
+                    + update(adapter, sign, p + "self_attn.k_proj.weight", w.kT(), kv, h)
+                    + update(adapter, sign, p + "self_attn.v_proj.weight", w.vT(), kv, h)
+                    + update(adapter, sign, p + "self_attn.o_proj.weight", w.oT(), h, q)
+                    + update(adapter, sign, p + "mlp.gate_proj.weight", w.gateT(), in, h)
+                    + update(adapter, sign, p + "mlp.up_proj.weight", w.upT(), in, h)
+                    + update(adapter, sign, p + "mlp.down_proj.weight", w.downT(), h, in);
+        }
+        if (applied != adapter.projectionCount()) {
+            throw new BadInputException(adapter.dir().resolve(LoraAdapter.WEIGHTS) + ": updates "
+                    + adapter.projectionCount() + " projections but this " + config.layers()
+                    + "-layer model has " + applied + " of them (adapter made for another model?)");
+        }
+    }
+
+    /** Wᵀ += sign·s·(B·A)ᵀ = sign·s·Aᵀ·Bᵀ; 1 when the projection was updated, else 0. */
+    private int update(LoraAdapter adapter, int sign, String name, NDArray transposedWeight, int out, int in)
+            throws BadInputException {
+        var factors = adapter.factors(name, out, in);
+        if (factors.isEmpty()) {
+            return 0;
+        }
+        int r = factors.get().rank();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray aT = scratch.create(factors.get().a(), new Shape(r, in)).transpose();
+            NDArray bT = scratch.create(factors.get().b(), new Shape(out, r)).transpose();
+            transposedWeight.addi(aT.matMul(bT).mul((float) (sign * adapter.scale())));
+        }
+        return 1;
     }
 
     private static NDArray vector(NDManager m, float[] v) {

@@ -1,0 +1,177 @@
+package org.asynclm.model.lora;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.TensorInfo;
+import org.asynclm.runtime.BadInputException;
+
+/**
+ * A LoRA adapter as PEFT saves it ({@code adapter_config.json} and {@code adapter_model.safetensors}): for each
+ * targeted projection W [out, in] two factors A [r, in] and B [out, r], and the update s·B·A with
+ * s = lora_alpha / r, or lora_alpha / √r with {@code use_rslora}. Only what this Llama applies is accepted: plain
+ * LoRA on the seven linear projections, one rank and alpha for all of them; anything else is refused by name
+ * rather than silently ignored.
+ */
+public final class LoraAdapter {
+    public static final String CONFIG = "adapter_config.json";
+    public static final String WEIGHTS = "adapter_model.safetensors";
+    public static final List<String> PROJECTIONS =
+            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+    private static final Pattern TENSOR =
+            Pattern.compile("base_model\\.model\\.(model\\.layers\\.\\d+\\.(?:self_attn|mlp)\\.(\\w+))\\.lora_([AB])\\.weight");
+
+    /** The two factors of one projection's update, row-major. */
+    public record Factors(float[] a, float[] b, int rank) {
+    }
+
+    private final Path dir;
+    private final int rank;
+    private final double scale;
+    private final List<String> targets;
+    private final Map<String, TensorInfo> tensors;
+
+    private LoraAdapter(Path dir, int rank, double scale, List<String> targets, Map<String, TensorInfo> tensors) {
+        this.dir = dir;
+        this.rank = rank;
+        this.scale = scale;
+        this.targets = targets;
+        this.tensors = tensors;
+    }
+
+    public static LoraAdapter load(Path dir) throws BadInputException {
+        Path configFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(configFile)) {
+            throw new BadInputException(dir + ": no " + CONFIG + " (not a PEFT adapter directory)");
+        }
+        JsonNode c;
+        try {
+            c = new ObjectMapper().readTree(configFile.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(configFile + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        String where = configFile + ": ";
+        if (!c.path("peft_type").asText().equals("LORA")) {
+            throw new BadInputException(where + "peft_type: '" + c.path("peft_type").asText() + "', only LORA is supported");
+        }
+        if (!c.path("r").canConvertToInt() || c.path("r").asInt() <= 0) {
+            throw new BadInputException(where + "r: must be a positive integer, got " + c.path("r"));
+        }
+        if (!c.path("lora_alpha").isNumber()) {
+            throw new BadInputException(where + "lora_alpha: must be a number, got " + c.path("lora_alpha"));
+        }
+        refuse(c, where, "use_dora", n -> n.asBoolean(), "DoRA is not supported");
+        refuse(c, where, "fan_in_fan_out", n -> n.asBoolean(), "only fan_in_fan_out=false (Linear layers) is supported");
+        refuse(c, where, "bias", n -> !n.isNull() && !n.asText().equals("none"), "only bias=none is supported");
+        refuse(c, where, "modules_to_save", n -> !n.isNull() && !n.isEmpty(), "extra trained modules are not supported");
+        refuse(c, where, "trainable_token_indices", n -> !n.isNull() && !n.isEmpty(), "trainable tokens are not supported");
+        refuse(c, where, "rank_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module ranks are not supported");
+        refuse(c, where, "alpha_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module alphas are not supported");
+        List<String> targets = targets(c.path("target_modules"), where);
+        int rank = c.get("r").asInt();
+        double alpha = c.get("lora_alpha").asDouble();
+        double scale = c.path("use_rslora").asBoolean() ? alpha / Math.sqrt(rank) : alpha / rank;
+
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            throw new BadInputException(dir + ": no " + WEIGHTS);
+        }
+        Map<String, TensorInfo> tensors = Safetensors.index(weights);
+        for (String name : tensors.keySet()) {
+            Matcher m = TENSOR.matcher(name);
+            if (!m.matches() || !targets.contains(m.group(2))) {
+                throw new BadInputException(weights + ": tensor '" + name + "' is not a LoRA factor of a target in "
+                        + CONFIG + " " + targets);
+            }
+        }
+        return new LoraAdapter(dir, rank, scale, targets, tensors);
+    }
+
+    private interface Check {
+        boolean bad(JsonNode value);
+    }
+
+    private static void refuse(JsonNode c, String where, String key, Check bad, String why) throws BadInputException {
+        JsonNode v = c.path(key);
+        if (!v.isMissingNode() && bad.bad(v)) {
+            throw new BadInputException(where + key + ": " + v + ": " + why);
+        }
+    }
+
+    private static List<String> targets(JsonNode node, String where) throws BadInputException {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new BadInputException(where + "target_modules: must be a non-empty list of " + PROJECTIONS
+                    + ", got " + node);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : node) {
+            if (!PROJECTIONS.contains(t.asText())) {
+                throw new BadInputException(where + "target_modules: '" + t.asText() + "' is not one of " + PROJECTIONS);
+            }
+            out.add(t.asText());
+        }
+        return List.copyOf(out);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    /** lora_alpha / r, or lora_alpha / √r for rank-stabilised LoRA. */
+    public double scale() {
+        return scale;
+    }
+
+    public List<String> targets() {
+        return targets;
+    }
+
+    /** How many projections the adapter updates (two tensors each). */
+    public int projectionCount() {
+        return tensors.size() / 2;
+    }
+
+    /**
+     * The factors for a base weight such as {@code model.layers.0.self_attn.q_proj.weight} of shape [out, in], or
+     * empty when the adapter leaves it alone. A targeted projection must have both factors in every layer.
+     */
+    public Optional<Factors> factors(String weightName, int out, int in) throws BadInputException {
+        String module = weightName.substring(0, weightName.length() - ".weight".length());
+        String projection = module.substring(module.lastIndexOf('.') + 1);
+        if (!targets.contains(projection)) {
+            return Optional.empty();
+        }
+        float[] a = factor("base_model.model." + module + ".lora_A.weight", rank, in);
+        float[] b = factor("base_model.model." + module + ".lora_B.weight", out, rank);
+        return Optional.of(new Factors(a, b, rank));
+    }
+
+    private float[] factor(String name, long rows, long cols) throws BadInputException {
+        TensorInfo t = tensors.get(name);
+        Path file = dir.resolve(WEIGHTS);
+        if (t == null) {
+            throw new BadInputException(file + ": tensor '" + name + "' is missing");
+        }
+        long[] expected = {rows, cols};
+        if (!Arrays.equals(t.shape(), expected)) {
+            throw new BadInputException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected " + Arrays.toString(expected));
+        }
+        return Safetensors.readFloats(t);
+    }
+}

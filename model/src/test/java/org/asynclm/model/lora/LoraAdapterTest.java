@@ -1,0 +1,136 @@
+package org.asynclm.model.lora;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.model.llama.Sampler;
+import org.asynclm.model.llama.TinyModel;
+import org.asynclm.runtime.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * PEFT adapters (made by tools/make_lora_golden.py: every projection at r=4 on tiny, q and v with rank-stabilised
+ * scaling at r=8 on tiny-gqa) merged into the model give PEFT's logits; unmerging gives transformers' base logits.
+ */
+class LoraAdapterTest {
+    @TempDir
+    Path dir;
+
+    private Path checkpoint(String preset, long seed) throws Exception {
+        Path out = dir.resolve(preset);
+        if (!Files.exists(out)) {
+            TinyModel.write(out, TinyModel.preset(Path.of("../configs/model/" + preset + ".yaml")), preset, seed);
+        }
+        return out;
+    }
+
+    private static Path adapter(String preset) throws Exception {
+        return Path.of(LoraAdapterTest.class.getResource("/golden/lora-" + preset).toURI());
+    }
+
+    private static JsonNode golden(String name) throws Exception {
+        return new ObjectMapper().readTree(LoraAdapterTest.class.getResourceAsStream("/golden/" + name + ".json"));
+    }
+
+    /** The largest difference between the model's logits on the golden prompt and the golden values. */
+    private static double distance(Llama model, JsonNode g) {
+        int[] ids = new int[g.get("token_ids").size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = g.get("token_ids").get(i).asInt();
+        }
+        try (Llama.Cache cache = model.newCache()) {
+            float[][] logits = model.forward(cache, ids);
+            double worst = 0;
+            float[] last = logits[ids.length - 1];
+            for (int v = 0; v < last.length; v++) {
+                worst = Math.max(worst, Math.abs(last[v] - g.get("last_logits").get(v).asDouble()));
+            }
+            for (int i = 1; i < ids.length; i++) {
+                double expected = g.get("token_logprobs").get(i).asDouble();
+                worst = Math.max(worst, Math.abs(Sampler.logProbability(logits[i - 1], ids[i]) - expected));
+            }
+            return worst;
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tiny,0", "tiny-gqa,1"})
+    void mergedAdapterEqualsPeftAndUnmergingRestoresTheBase(String preset, long seed) throws Exception {
+        LoraAdapter adapter = LoraAdapter.load(adapter(preset));
+        try (Llama model = Llama.load(checkpoint(preset, seed), adapter(preset), Device.cpu())) {
+            double merged = distance(model, golden("lora-" + preset));
+            System.out.printf("%s + LoRA: max |Java - PEFT| = %.2e%n", preset, merged);
+            assertTrue(merged < 1e-4, preset + " with its adapter differs from PEFT by " + merged);
+            assertTrue(distance(model, golden("llama-" + preset)) > 0.1, "the adapter must change the logits");
+            model.unmerge(adapter);
+            double base = distance(model, golden("llama-" + preset));
+            assertTrue(base < 1e-4, preset + " after unmerge differs from the base model by " + base);
+        }
+    }
+
+    @Test
+    void scalingFollowsRankAndRsLora() throws Exception {
+        LoraAdapter plain = LoraAdapter.load(adapter("tiny"));
+        assertEquals(4, plain.rank());
+        assertEquals(2.0, plain.scale(), 1e-12); // alpha 8 / r 4
+        assertEquals(7, plain.targets().size());
+        LoraAdapter rs = LoraAdapter.load(adapter("tiny-gqa"));
+        assertEquals(16 / Math.sqrt(8), rs.scale(), 1e-12);
+    }
+
+    private Path brokenCopy(String preset, String key, Object value) throws Exception {
+        Path copy = Files.createTempDirectory(dir, "broken-" + key);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(adapter(preset).resolve(LoraAdapter.CONFIG).toFile());
+        config.set(key, json.valueToTree(value));
+        json.writeValue(copy.resolve(LoraAdapter.CONFIG).toFile(), config);
+        Files.copy(adapter(preset).resolve(LoraAdapter.WEIGHTS), copy.resolve(LoraAdapter.WEIGHTS));
+        return copy;
+    }
+
+    private static String message(Path adapterDir) {
+        return assertThrows(BadInputException.class, () -> LoraAdapter.load(adapterDir)).getMessage();
+    }
+
+    @Test
+    void badAdaptersAreOneLineNamingTheFileAndField() throws Exception {
+        assertEquals(dir + ": no adapter_config.json (not a PEFT adapter directory)", message(dir));
+        java.util.Map<Path, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(brokenCopy("tiny", "r", 0), "adapter_config.json: r: must be a positive integer, got 0");
+        expected.put(brokenCopy("tiny", "target_modules", java.util.List.of("q_proj", "embed_tokens")),
+                "adapter_config.json: target_modules: 'embed_tokens' is not one of");
+        expected.put(brokenCopy("tiny", "use_dora", true), "adapter_config.json: use_dora: true: DoRA is not supported");
+        expected.put(brokenCopy("tiny", "peft_type", "IA3"), "adapter_config.json: peft_type: 'IA3', only LORA is supported");
+        expected.put(brokenCopy("tiny", "modules_to_save", java.util.List.of("lm_head")),
+                "adapter_config.json: modules_to_save: [\"lm_head\"]: extra trained modules are not supported");
+        expected.put(brokenCopy("tiny-gqa", "target_modules", java.util.List.of("q_proj")),
+                "adapter_model.safetensors: tensor 'base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight' "
+                        + "is not a LoRA factor of a target in adapter_config.json [q_proj]");
+        for (var e : expected.entrySet()) {
+            String m = message(e.getKey());
+            assertTrue(m.startsWith(e.getKey().toString()) && m.contains(e.getValue()), m);
+            assertEquals(1, m.lines().count(), m);
+        }
+    }
+
+    @Test
+    void anAdapterForAnotherModelNamesTheTensor() throws Exception {
+        Path gqa = checkpoint("tiny-gqa", 1);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> Llama.load(gqa, adapter("tiny"), Device.cpu()).close());
+        assertTrue(e.getMessage().contains("adapter_model.safetensors: tensor "
+                + "'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight' has shape [4, 128], expected [4, 96]"),
+                e.getMessage());
+    }
+}
