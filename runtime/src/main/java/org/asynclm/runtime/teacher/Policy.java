@@ -38,9 +38,10 @@ public interface Policy {
     /**
      * {@code lpt}: among ready calls, longest estimated time first (the paper). {@code critical-path}: calls in order
      * of their longest remaining path of decode plus estimated execution; when the most critical call is still
-     * waiting for an input, a less critical ready call is written only if it is finished before that input is
-     * expected, otherwise the model waits (this is how it finds a-c-b where LPT writes b-a-c). {@code random}: a
-     * seeded shuffle (ablation). Ties keep scenario order.
+     * waiting for an input, the model either writes the most critical ready call or waits, whichever gives the
+     * earlier estimated end: the later of the two calls' paths and of the decoding left, one block after another
+     * (this is how it finds a-c-b where LPT writes b-a-c). {@code random}: a seeded shuffle (ablation). Ties keep
+     * scenario order.
      */
     static Policy create(String name, Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos, long seed) {
         Map<String, Integer> index = new HashMap<>();
@@ -55,7 +56,7 @@ public interface Policy {
                 Map<String, Long> rank = remainingPath(scenario, decodeNanos);
                 yield new CriticalPath(
                         Comparator.<ScenarioCall>comparingLong(c -> rank.get(c.id())).reversed().thenComparing(lpt),
-                        decodeNanos);
+                        rank, decodeNanos);
             }
             case "random" -> {
                 SplittableRandom rng = new SplittableRandom(seed);
@@ -80,6 +81,34 @@ public interface Policy {
         };
     }
 
+    /**
+     * Issues the calls in exactly this order, each as soon as its inputs are known, waiting when the next one's are
+     * not. Every schedule of a perfect model is one of these, so trying them all finds the optimum.
+     */
+    static Policy fixed(List<String> issueOrder) {
+        return new Policy() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public List<ScenarioCall> order(List<ScenarioCall> ready) {
+                List<ScenarioCall> out = new ArrayList<>(ready);
+                out.sort(Comparator.comparingInt(c -> issueOrder.indexOf(c.id())));
+                return out;
+            }
+
+            @Override
+            public ScenarioCall next(List<ScenarioCall> ready, Schedule schedule) {
+                List<ScenarioCall> left = schedule.unissued();
+                String first = left.stream().map(ScenarioCall::id).min(Comparator.comparingInt(issueOrder::indexOf))
+                        .orElse(null);
+                return ready.stream().filter(c -> c.id().equals(first)).findFirst().orElse(null);
+            }
+        };
+    }
+
     private static Policy sorted(String name, Comparator<ScenarioCall> order) {
         return new Policy() {
             @Override
@@ -96,8 +125,9 @@ public interface Policy {
         };
     }
 
-    /** List scheduling by rank with backfilling: see {@link #create}. */
-    record CriticalPath(Comparator<ScenarioCall> byRank, ToLongFunction<ScenarioCall> decodeNanos) implements Policy {
+    /** List scheduling by rank with a one-step look-ahead before waiting: see {@link #create}. */
+    record CriticalPath(Comparator<ScenarioCall> byRank, Map<String, Long> rank,
+                        ToLongFunction<ScenarioCall> decodeNanos) implements Policy {
         @Override
         public String name() {
             return "critical-path";
@@ -112,25 +142,28 @@ public interface Policy {
 
         @Override
         public ScenarioCall next(List<ScenarioCall> ready, Schedule schedule) {
-            List<ScenarioCall> candidates = order(ready);
+            ScenarioCall r = order(ready).get(0);
             List<ScenarioCall> pending = new ArrayList<>(schedule.unissued());
             pending.sort(byRank);
             for (ScenarioCall w : pending) {
-                if (ready.contains(w)) {
-                    return w;
+                if (w == r) {
+                    return r;
                 }
                 long readyAt = schedule.expectedReady(w);
                 if (readyAt == Long.MAX_VALUE) {
                     continue;
                 }
-                for (ScenarioCall r : candidates) {
-                    if (schedule.now() + decodeNanos.applyAsLong(r) <= readyAt) {
-                        return r;
-                    }
-                }
-                return null;
+                // w is more critical but waits for an input: write r now, or wait and write w first, whichever
+                // ends the later of the two paths sooner.
+                long now = schedule.now();
+                long decodeLeft = pending.stream().mapToLong(decodeNanos).sum(); // one decoder writes every block
+                long backfill = Math.max(Math.max(now + decodeNanos.applyAsLong(r), readyAt) + rank.get(w.id()),
+                        Math.max(now + rank.get(r.id()), now + decodeLeft));
+                long wait = Math.max(readyAt + rank.get(w.id()),
+                        Math.max(readyAt + decodeNanos.applyAsLong(w) + rank.get(r.id()), readyAt + decodeLeft));
+                return backfill <= wait ? r : null;
             }
-            return candidates.get(0);
+            return r;
         }
     }
 
