@@ -166,7 +166,7 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
             "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score", "init-model", "model",
-            "model score", "generate", "bench model", "eval bfcl", "bfcl download"})
+            "model score", "generate", "bench model", "eval bfcl", "bfcl download", "train-data"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -55,6 +55,33 @@ class ModelCliTest {
     }
 
     @Test
+    void trainDataReportsExamplesMasksAndPacking() throws Exception {
+        String traces = "../training/src/test/resources/traces.jsonl";
+        CliTest.Result r = CliTest.run("train-data", "--traces", traces, "--model", model.toString(), "--max-length",
+                "8192", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode out = new ObjectMapper().readTree(r.out());
+        assertEquals(3, out.get("examples").asInt());
+        long tokens = 0;
+        long trained = 0;
+        for (String line : Files.readAllLines(Path.of(traces))) {
+            JsonNode t = new ObjectMapper().readTree(line);
+            tokens += t.get("prompt_tokens").asLong() + t.get("assistant_tokens").asLong() + 1; // + <|eot_id|>
+            for (JsonNode s : t.get("assistant")) {
+                trained += s.get("kind").asText().equals("model") ? s.get("tokens").asLong() : 0;
+            }
+            trained++;
+        }
+        assertEquals(tokens, out.get("tokens").asLong());
+        assertEquals(trained, out.get("trained_tokens").asLong());
+        assertEquals(1, out.get("rows").asInt(), "three examples of about 2,300 tokens fill one row of 8,192");
+        CliTest.Result bad = CliTest.run("train-data", "--traces", traces, "--model", model.toString(), "--overlong",
+                "cut");
+        assertEquals(2, bad.code());
+        assertEquals("asynclm: --overlong: expected drop or truncate, got 'cut'", bad.err().strip());
+    }
+
+    @Test
     void aBadAdapterIsOneLineAndExitCode2() {
         CliTest.Result r = CliTest.run("generate", "--model", model.toString(), "--prompt", "hi", "--adapter",
                 dir.toString());

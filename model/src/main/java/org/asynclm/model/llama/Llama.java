@@ -237,6 +237,35 @@ public final class Llama implements AutoCloseable {
      */
     public float[][] forward(Cache cache, int[] ids) {
         cache.swapIn();
+        int start = cache.length;
+        int[] positions = java.util.stream.IntStream.range(start, start + ids.length).toArray();
+        return forward(cache, ids, positions, causalMask(start, ids.length));
+    }
+
+    /**
+     * Logits of several examples packed into one sequence, as if each ran alone: positions restart at 0 for every
+     * example ({@code examples[i]} says which one token i belongs to, in runs) and attention stays inside it.
+     */
+    public float[][] forwardPacked(int[] ids, int[] examples) {
+        int[] positions = new int[ids.length];
+        for (int i = 1; i < ids.length; i++) {
+            positions[i] = examples[i] == examples[i - 1] ? positions[i - 1] + 1 : 0;
+        }
+        float[] mask = new float[ids.length * ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            for (int j = 0; j < ids.length; j++) {
+                if (j > i || examples[j] != examples[i]) {
+                    mask[i * ids.length + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        try (Cache scratch = newCache()) {
+            return forward(scratch, ids, positions, mask);
+        }
+    }
+
+    /** Appends {@code ids} at {@code positions}; {@code mask} is [ids, cached + ids], 0 or −∞. */
+    private float[][] forward(Cache cache, int[] ids, int[] positions, float[] mask) {
         int t = ids.length;
         int start = cache.length;
         int h = config.hiddenSize();
@@ -246,9 +275,10 @@ public final class Llama implements AutoCloseable {
                 System.arraycopy(embedding, ids[i] * h, x0, i * h, h);
             }
             NDArray x = step.create(x0, new Shape(t, h));
-            NDArray cos = step.create(flat(Rope.table(inverseFrequencies, start, t, false)), new Shape(t, 1, config.headDim()));
-            NDArray sin = step.create(flat(Rope.table(inverseFrequencies, start, t, true)), new Shape(t, 1, config.headDim()));
-            NDArray mask = step.create(causalMask(start, t), new Shape(1, t, start + t));
+            Shape table = new Shape(t, 1, config.headDim());
+            NDArray cos = step.create(flat(Rope.table(inverseFrequencies, positions, false)), table);
+            NDArray sin = step.create(flat(Rope.table(inverseFrequencies, positions, true)), table);
+            NDArray attentionMask = step.create(mask, new Shape(1, t, start + t));
             for (int l = 0; l < layers.size(); l++) {
                 Layer w = layers.get(l);
                 NDArray normed = rmsNorm(x, w.inputNorm());
@@ -267,7 +297,7 @@ public final class Llama implements AutoCloseable {
                 }
                 cache.keys[l] = allK;
                 cache.values[l] = allV;
-                NDArray attended = attention(q, allK, allV, mask);
+                NDArray attended = attention(q, allK, allV, attentionMask);
                 x = x.add(attended.matMul(w.oT()));
                 NDArray post = rmsNorm(x, w.postNorm());
                 NDArray gate = post.matMul(w.gateT());

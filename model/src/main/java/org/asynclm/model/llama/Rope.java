@@ -36,12 +36,17 @@ final class Rope {
 
     /** cos and sin tables [count][headDim] for positions start..start+count-1 (the halves repeated, as in HF). */
     static float[][] table(double[] inv, int start, int count, boolean sine) {
+        return table(inv, java.util.stream.IntStream.range(start, start + count).toArray(), sine);
+    }
+
+    /** cos and sin tables [positions.length][headDim] for the given positions. */
+    static float[][] table(double[] inv, int[] positions, boolean sine) {
         int half = inv.length;
-        float[][] out = new float[count][2 * half];
-        for (int p = 0; p < count; p++) {
+        float[][] out = new float[positions.length][2 * half];
+        for (int p = 0; p < positions.length; p++) {
             for (int i = 0; i < half; i++) {
                 // transformers computes the angle in float32 (positions × inverse frequencies)
-                float angle = (float) (start + p) * (float) inv[i];
+                float angle = (float) positions[p] * (float) inv[i];
                 float v = (float) (sine ? Math.sin(angle) : Math.cos(angle));
                 out[p][i] = v;
                 out[p][i + half] = v;

@@ -1,0 +1,61 @@
+package org.asynclm.training.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Packs examples into rows of at most {@code length} tokens, in order, starting a new row when the next example
+ * does not fit. Each row records which example every token belongs to, so attention can stay inside an example
+ * and positions restart for each: packing changes how examples are batched, never what the model sees.
+ */
+public final class Packing {
+
+    /** One packed row: ids, loss mask, and for each token its example's index within the row (0, 1, ...). */
+    public record Row(int[] ids, boolean[] trained, int[] examples) {
+        public int length() {
+            return ids.length;
+        }
+    }
+
+    private Packing() {
+    }
+
+    public static List<Row> pack(List<Example> examples, int length) {
+        List<Row> rows = new ArrayList<>();
+        List<Example> current = new ArrayList<>();
+        int used = 0;
+        for (Example e : examples) {
+            if (e.length() > length) {
+                throw new IllegalArgumentException("example of line " + e.line() + " has " + e.length()
+                        + " tokens, more than a row of " + length);
+            }
+            if (used + e.length() > length) {
+                rows.add(row(current, used));
+                current.clear();
+                used = 0;
+            }
+            current.add(e);
+            used += e.length();
+        }
+        if (!current.isEmpty()) {
+            rows.add(row(current, used));
+        }
+        return rows;
+    }
+
+    private static Row row(List<Example> examples, int used) {
+        int[] ids = new int[used];
+        boolean[] trained = new boolean[used];
+        int[] owner = new int[used];
+        int at = 0;
+        for (int k = 0; k < examples.size(); k++) {
+            Example e = examples.get(k);
+            System.arraycopy(e.ids(), 0, ids, at, e.length());
+            System.arraycopy(e.trained(), 0, trained, at, e.length());
+            Arrays.fill(owner, at, at + e.length(), k);
+            at += e.length();
+        }
+        return new Row(ids, trained, owner);
+    }
+}

@@ -1,0 +1,154 @@
+package org.asynclm.training.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.tokens.Tokenizer;
+
+/**
+ * Native traces ({@code asynclm.trace/1}) as training examples in the model's chat layout. The loss is taken on
+ * what the model writes at inference: its {@code model} segments (text, call blocks, traps) and the end-of-turn
+ * token. The system and user messages and every {@code interrupt} segment are context the runtime supplies, so
+ * they are masked. Each segment is tokenised on its own, as the runtime appends interrupts between the model's
+ * tokens: the ids are the ones the model sees when it runs.
+ */
+public final class TraceExamples {
+    public static final String SCHEMA = "asynclm.trace/1";
+
+    /** What to do with an example longer than the limit. */
+    public enum Overlong { DROP, TRUNCATE }
+
+    /** The examples kept, and how many were dropped or truncated for length. */
+    public record Result(List<Example> examples, int dropped, int truncated) {
+        public long trainedTokens() {
+            return examples.stream().mapToLong(Example::trainedTokens).sum();
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TraceExamples() {
+    }
+
+    public static Result read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong)
+            throws BadInputException {
+        List<Example> out = new ArrayList<>();
+        int dropped = 0;
+        int truncated = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            int line = 0;
+            while ((text = r.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                Example e = example(file + ":" + line + ": ", text, tokenizer, line);
+                if (e.length() <= maxLength) {
+                    out.add(e);
+                } else if (overlong == Overlong.DROP) {
+                    dropped++;
+                } else {
+                    Example cut = truncate(e, maxLength);
+                    if (cut.trainedTokens() == 0) { // only context fits: nothing left to learn from
+                        dropped++;
+                    } else {
+                        out.add(cut);
+                        truncated++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+        }
+        return new Result(List.copyOf(out), dropped, truncated);
+    }
+
+    /** One trace line as an example; {@code where} starts every message ("file:line: "). */
+    static Example example(String where, String text, Tokenizer tokenizer, int line) throws BadInputException {
+        JsonNode t;
+        try {
+            t = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new BadInputException(where + "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!SCHEMA.equals(t.path("schema").asText())) {
+            throw new BadInputException(where + "schema: expected " + SCHEMA + ", got " + t.path("schema"));
+        }
+        String system = message(t, "system", 0, where);
+        String user = message(t, "user", 1, where);
+        Ids ids = new Ids();
+        ids.add(tokenizer.encode(ChatPrompt.render(system, user)), false);
+        JsonNode segments = t.path("assistant");
+        if (!segments.isArray()) {
+            throw new BadInputException(where + "assistant: missing or not a list");
+        }
+        int k = 0;
+        for (JsonNode s : segments) {
+            String kind = s.path("kind").asText();
+            if (!kind.equals("model") && !kind.equals("interrupt")) {
+                throw new BadInputException(where + "assistant[" + k + "].kind: expected model or interrupt, got "
+                        + s.path("kind"));
+            }
+            if (!s.path("text").isTextual()) {
+                throw new BadInputException(where + "assistant[" + k + "].text: missing");
+            }
+            ids.add(tokenizer.encode(s.get("text").asText()), kind.equals("model"));
+            k++;
+        }
+        if (ids.trained == 0) {
+            throw new BadInputException(where + "assistant: no model segment, so nothing to train on");
+        }
+        ids.add(new int[] {tokenizer.endOfTurnId()}, true);
+        return new Example(ids.ids(), ids.mask(), line);
+    }
+
+    private static String message(JsonNode t, String role, int index, String where) throws BadInputException {
+        JsonNode m = t.path("messages").path(index);
+        if (!role.equals(m.path("role").asText()) || !m.path("content").isTextual()) {
+            throw new BadInputException(where + "messages[" + index + "]: expected the " + role + " message");
+        }
+        return m.get("content").asText();
+    }
+
+    private static Example truncate(Example e, int length) {
+        return new Example(java.util.Arrays.copyOf(e.ids(), length), java.util.Arrays.copyOf(e.trained(), length),
+                e.line());
+    }
+
+    /** Ids and mask grown segment by segment. */
+    private static final class Ids {
+        private int[] ids = new int[1024];
+        private boolean[] mask = new boolean[1024];
+        private int n;
+        private int trained;
+
+        void add(int[] more, boolean train) {
+            if (n + more.length > ids.length) {
+                int size = Math.max(2 * ids.length, n + more.length);
+                ids = java.util.Arrays.copyOf(ids, size);
+                mask = java.util.Arrays.copyOf(mask, size);
+            }
+            System.arraycopy(more, 0, ids, n, more.length);
+            java.util.Arrays.fill(mask, n, n + more.length, train);
+            n += more.length;
+            trained += train ? more.length : 0;
+        }
+
+        int[] ids() {
+            return java.util.Arrays.copyOf(ids, n);
+        }
+
+        boolean[] mask() {
+            return java.util.Arrays.copyOf(mask, n);
+        }
+    }
+}

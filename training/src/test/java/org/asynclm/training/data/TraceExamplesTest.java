@@ -1,0 +1,109 @@
+package org.asynclm.training.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.Tokenizer.TextDecoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** On traces written by {@code asynclm datagen} (src/test/resources/traces.jsonl, one with a user interrupt). */
+class TraceExamplesTest {
+    private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
+
+    @TempDir
+    Path dir;
+
+    private static Path traces() throws Exception {
+        return Path.of(TraceExamplesTest.class.getResource("/traces.jsonl").toURI());
+    }
+
+    private static String text(int[] ids, boolean[] mask, boolean wanted) {
+        TextDecoder d = TOKENIZER.newDecoder();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ids.length; i++) {
+            if (mask[i] == wanted) {
+                sb.append(d.next(ids[i]));
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void trainsOnWhatTheModelWritesAndMasksWhatTheRuntimeSupplies() throws Exception {
+        List<String> lines = Files.readAllLines(traces());
+        TraceExamples.Result r = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP);
+        assertEquals(3, r.examples().size());
+        for (int k = 0; k < lines.size(); k++) {
+            JsonNode t = new ObjectMapper().readTree(lines.get(k));
+            Example e = r.examples().get(k);
+            StringBuilder model = new StringBuilder();
+            StringBuilder context = new StringBuilder(ChatPrompt.render(t.at("/messages/0/content").asText(),
+                    t.at("/messages/1/content").asText()));
+            int modelTokens = 0;
+            for (JsonNode s : t.get("assistant")) {
+                boolean written = s.get("kind").asText().equals("model");
+                (written ? model : context).append(s.get("text").asText());
+                modelTokens += written ? s.get("tokens").asInt() : 0;
+            }
+            assertEquals(model + "<|eot_id|>", text(e.ids(), e.trained(), true));
+            assertEquals(context.toString(), text(e.ids(), e.trained(), false));
+            // the token counts datagen recorded agree with the ids built here
+            assertEquals(modelTokens + 1, e.trainedTokens());
+            assertEquals(t.get("prompt_tokens").asInt() + t.get("assistant_tokens").asInt() + 1, e.length());
+            assertEquals(k + 1, e.line());
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("[INTR]user[HEAD]")), "the fixture has a user interrupt");
+    }
+
+    @Test
+    void overlongExamplesAreDroppedOrTruncatedAndCounted() throws Exception {
+        TraceExamples.Result all = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP);
+        int shortest = all.examples().stream().mapToInt(Example::length).min().orElseThrow();
+        TraceExamples.Result dropped = TraceExamples.read(traces(), TOKENIZER, shortest - 1,
+                TraceExamples.Overlong.DROP);
+        assertEquals(0, dropped.examples().size());
+        assertEquals(3, dropped.dropped());
+        TraceExamples.Result cut = TraceExamples.read(traces(), TOKENIZER, shortest - 1,
+                TraceExamples.Overlong.TRUNCATE);
+        assertEquals(3, cut.truncated());
+        for (Example e : cut.examples()) {
+            assertEquals(shortest - 1, e.length());
+            assertTrue(e.trainedTokens() > 0);
+        }
+        TraceExamples.Result promptOnly = TraceExamples.read(traces(), TOKENIZER, 100, TraceExamples.Overlong.TRUNCATE);
+        assertEquals(3, promptOnly.dropped(), "a cut that keeps only the prompt has nothing to train on");
+    }
+
+    private String error(String line) throws Exception {
+        Path f = dir.resolve("bad.jsonl");
+        Files.writeString(f, Files.readAllLines(traces()).get(0) + "\n" + line + "\n");
+        String m = assertThrows(BadInputException.class,
+                () -> TraceExamples.read(f, TOKENIZER, 100_000, TraceExamples.Overlong.DROP)).getMessage();
+        assertEquals(1, m.lines().count(), m);
+        assertTrue(m.startsWith(f + ":2: "), m);
+        return m.substring((f + ":2: ").length());
+    }
+
+    @Test
+    void badTracesNameTheLineAndField() throws Exception {
+        String good = Files.readAllLines(traces()).get(0);
+        assertTrue(error("{not json").startsWith("not JSON: "));
+        assertEquals("schema: expected asynclm.trace/1, got \"other/2\"",
+                error(good.replace("\"asynclm.trace/1\"", "\"other/2\"")));
+        assertEquals("assistant[0].kind: expected model or interrupt, got \"tool\"",
+                error(good.replaceFirst("\"kind\":\"model\"", "\"kind\":\"tool\"")));
+        assertEquals("assistant: no model segment, so nothing to train on",
+                error(good.replace("\"kind\":\"model\"", "\"kind\":\"interrupt\"")));
+        assertEquals("messages[1]: expected the user message", error(good.replace("\"role\":\"user\"", "\"role\":\"x\"")));
+    }
+}
