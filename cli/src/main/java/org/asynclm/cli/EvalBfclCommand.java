@@ -21,6 +21,7 @@ import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,11 +36,8 @@ final class EvalBfclCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
-    Path model;
-
-    @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
-    Path adapter;
+    @Mixin
+    CheckpointOptions checkpoint;
 
     @Option(names = "--bfcl-dir", required = true, paramLabel = "DIR", description = "BFCL v4 data directory.")
     Path bfclDir;
@@ -77,9 +75,9 @@ final class EvalBfclCommand implements Callable<Integer> {
             List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));
             work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
         }
-        Tokenizer tok = ModelCommand.tokenizer(model);
+        Tokenizer tok = checkpoint.tokenizer();
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
-        try (Llama llama = ModelCommand.load(model, adapter)) {
+        try (Llama llama = checkpoint.load()) {
             BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();

@@ -1,7 +1,6 @@
 package org.asynclm.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
@@ -10,6 +9,7 @@ import org.asynclm.runtime.TokenMonitor;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,11 +22,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
-    Path model;
-
-    @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
-    Path adapter;
+    @Mixin
+    CheckpointOptions checkpoint;
 
     @Option(names = "--prompt", required = true, paramLabel = "T", description = "The prompt (raw text).")
     String prompt;
@@ -45,13 +42,13 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BadInputException {
-        Tokenizer tok = ModelCommand.tokenizer(model);
+        Tokenizer tok = checkpoint.tokenizer();
         int[] ids = tok.encode(prompt);
         if (ids.length == 0) {
             throw new BadInputException("--prompt: empty");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Llama llama = ModelCommand.load(model, adapter);
+        try (Llama llama = checkpoint.load();
              LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed)) {
             TokenMonitor monitor = new TokenMonitor(tok);
             engine.prefill(ids);

@@ -14,6 +14,7 @@ import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,11 +50,8 @@ final class ModelCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
-        Path model;
-
-        @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
-        Path adapter;
+        @Mixin
+        CheckpointOptions checkpoint;
 
         @Option(names = "--text", required = true, paramLabel = "T", description = "The text to score.")
         String text;
@@ -63,12 +61,12 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws BadInputException {
-            Tokenizer tok = tokenizer(model);
+            Tokenizer tok = checkpoint.tokenizer();
             int[] ids = tok.encode(text);
             if (ids.length == 0) {
                 throw new BadInputException("--text: nothing to score");
             }
-            try (Llama llama = load(model, adapter); Llama.Cache cache = llama.newCache()) {
+            try (Llama llama = checkpoint.load(); Llama.Cache cache = llama.newCache()) {
                 float[][] logits = llama.forward(cache, ids);
                 ObjectNode out = JsonNodeFactory.instance.objectNode();
                 ArrayNode idsNode = out.putArray("token_ids");
