@@ -59,14 +59,11 @@ public final class OptimalOrder {
         }
         List<List<String>> orders = new ArrayList<>();
         extend(s, dependencyMasks(s), 0, new ArrayList<>(), orders);
-        Simulator.Prepared prepared = null;
+        Simulator.Prepared prepared = new Simulator(tokenizer, cost, "lpt", 0, maxTokens).prepare(s);
         Result best = null;
         for (List<String> order : orders) {
             Simulator sim = new Simulator(tokenizer, cost, "lpt", 0, maxTokens, (sc, m, clock, b) ->
                     new TeacherEngine(sc, Policy.fixed(order), m, tokenizer, clock, b::decode));
-            if (prepared == null) {
-                prepared = sim.prepare(s);
-            }
             Outcome o = sim.run(prepared, Method.ASYNC, Timeline.NONE);
             if (o.endState() != EndState.DONE) {
                 throw new IllegalStateException(s.name() + ": order " + order + " ended " + o.endState());
