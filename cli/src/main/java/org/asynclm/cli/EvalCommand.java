@@ -22,6 +22,8 @@ import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.HfTokenizer;
+import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,6 +85,11 @@ final class EvalCommand implements Runnable {
         @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
         Path adapter;
 
+        @Option(names = "--tokenizer", paramLabel = "FILE",
+                description = "A tokenizer.json to count the teacher's tokens with, for example Llama 3's (default: "
+                        + "byte-level, the tiny model's). --engine llama uses its model's.")
+        Path tokenizer;
+
         @Option(names = "--max-tokens", defaultValue = "256", description = "Generation limit for --engine llama (default: ${DEFAULT-VALUE}).")
         int maxTokens;
 
@@ -103,6 +110,9 @@ final class EvalCommand implements Runnable {
             if (engine.equals("llama") && model == null) {
                 throw new BadInputException("--engine llama needs --model DIR");
             }
+            if (engine.equals("llama") && tokenizer != null) {
+                throw new BadInputException("--tokenizer is for the teacher engine; --engine llama counts with its model's");
+            }
             if (n < 1) {
                 throw new BadInputException("--n must be at least 1");
             }
@@ -117,7 +127,9 @@ final class EvalCommand implements Runnable {
                             timing.methods());
                 }
             } else {
-                entry = run(dataset, scenarios, seed, timing.cost(), latency, timing.policy(), timing.methods());
+                Tokenizer counting = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
+                entry = run(dataset, scenarios, counting, seed, timing.cost(), latency, timing.policy(),
+                        timing.methods());
             }
             write(out, List.of(entry));
             PrintWriter o = spec.commandLine().getOut();
@@ -157,9 +169,9 @@ final class EvalCommand implements Runnable {
         return BfclTasks.forLatency(new BfclData(bfclDir), dataset, n, seed, 0.25, latency::sampleMs, arrivals);
     }
 
-    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, long seed, CostModel cost,
-                                   LatencyDistribution latency, String policy, List<Method> methods) {
-        return run(dataset, scenarios, new Simulator(new ByteTokenizer(), cost, policy, seed, 100_000), cost, latency,
+    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Tokenizer tokenizer, long seed,
+                                   CostModel cost, LatencyDistribution latency, String policy, List<Method> methods) {
+        return run(dataset, scenarios, new Simulator(tokenizer, cost, policy, seed, 100_000), cost, latency,
                 policy, seed, methods);
     }
 

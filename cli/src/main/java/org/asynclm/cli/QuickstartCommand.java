@@ -14,6 +14,7 @@ import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.tokens.ByteTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,7 +74,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
                         LatencyDistribution.PAPER_EVAL_TOOLS, null);
                 for (CostModel cost : List.of(local, cloud)) {
-                    entries.add(EvalCommand.run(d, scenarios, seed, cost, LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
+                    entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), seed, cost,
+                            LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
                             methods));
                 }
             }

@@ -163,6 +163,34 @@ class CliTest {
                 out.toString()).code());
     }
 
+    /**
+     * A Llama-3-style BPE tokenizer (tools/make_bpe_tokenizer.py: no CML tokens, so the markers take reserved
+     * tokens) counts a call block in a quarter of the byte-level tokens: every method gets faster and Async's
+     * lead grows, while the teacher still makes every call right.
+     */
+    @Test
+    void evalLatencyCountsTokensWithATokenizerJson() throws Exception {
+        JsonNode[] async = new JsonNode[2];
+        String[][] tokenizers = {{}, {"--tokenizer", "src/test/resources/bpe-2k/tokenizer.json"}};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("tok" + k);
+            List<String> args = new java.util.ArrayList<>(List.of("eval", "latency", "--dataset",
+                    "synthetic-multi-step-parallel", "--n", "30", "--out", out.toString()));
+            args.addAll(List.of(tokenizers[k]));
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            async[k] = new ObjectMapper().readTree(out.resolve("report.json").toFile())
+                    .at("/experiments/0/methods/async");
+        }
+        assertEquals(1.0, async[1].get("accuracy").asDouble());
+        assertTrue(async[1].get("mean_ms").asDouble() < 0.7 * async[0].get("mean_ms").asDouble(), async[1].toString());
+        assertTrue(async[1].get("speedup_vs_sync").asDouble() > async[0].get("speedup_vs_sync").asDouble());
+        Result both = run("eval", "latency", "--dataset", "synthetic-parallel", "--engine", "llama", "--model",
+                dir.toString(), "--tokenizer", "src/test/resources/bpe-2k/tokenizer.json", "--out", dir.toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--tokenizer is for the teacher engine"), both.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
             "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score", "init-model", "model",
