@@ -123,13 +123,13 @@ final class EvalCommand implements Runnable {
                 try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
                             maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
-                    entry = run(dataset + " (llama)", scenarios, sim, timing.cost(), latency, timing.policy(), seed,
-                            timing.methods());
+                    entry = run(dataset + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),
+                            timing.cost(), latency, timing.policy(), seed, timing.methods());
                 }
             } else {
                 Tokenizer counting = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
-                entry = run(dataset, scenarios, counting, seed, timing.cost(), latency, timing.policy(),
-                        timing.methods());
+                entry = run(dataset, scenarios, counting, tokenizer == null ? "byte" : tokenizer.toString(), seed,
+                        timing.cost(), latency, timing.policy(), timing.methods());
             }
             write(out, List.of(entry));
             PrintWriter o = spec.commandLine().getOut();
@@ -169,18 +169,21 @@ final class EvalCommand implements Runnable {
         return BfclTasks.forLatency(new BfclData(bfclDir), dataset, n, seed, 0.25, latency::sampleMs, arrivals);
     }
 
-    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Tokenizer tokenizer, long seed,
-                                   CostModel cost, LatencyDistribution latency, String policy, List<Method> methods) {
-        return run(dataset, scenarios, new Simulator(tokenizer, cost, policy, seed, 100_000), cost, latency,
-                policy, seed, methods);
+    /** With the teacher engine; {@code tokenizerName} goes into the report ("byte" or the tokenizer.json). */
+    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Tokenizer tokenizer, String tokenizerName,
+                                   long seed, CostModel cost, LatencyDistribution latency, String policy,
+                                   List<Method> methods) {
+        return run(dataset, scenarios, new Simulator(tokenizer, cost, policy, seed, 100_000), tokenizerName, cost,
+                latency, policy, seed, methods);
     }
 
-    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Simulator sim, CostModel cost,
-                                   LatencyDistribution latency, String policy, long seed, List<Method> methods) {
+    static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Simulator sim, String tokenizerName,
+                                   CostModel cost, LatencyDistribution latency, String policy, long seed,
+                                   List<Method> methods) {
         LatencyExperiment.Result result;
         try (Progress p = new Progress(dataset, scenarios.size())) {
             result = LatencyExperiment.run(dataset, scenarios, sim, cost, policy, seed, latency.toString(),
-                    methods, p);
+                    tokenizerName, methods, p);
         }
         Map<Method, TraceRecorder> timelines =
                 LatencyExperiment.timelines(result.medianScenario().scenario(), sim, methods);

@@ -74,7 +74,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
                         LatencyDistribution.PAPER_EVAL_TOOLS, null);
                 for (CostModel cost : List.of(local, cloud)) {
-                    entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), seed, cost,
+                    entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), "byte", seed, cost,
                             LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
                             methods));
                 }

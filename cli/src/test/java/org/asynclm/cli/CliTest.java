@@ -179,8 +179,9 @@ class CliTest {
             args.addAll(List.of(tokenizers[k]));
             Result r = run(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());
-            async[k] = new ObjectMapper().readTree(out.resolve("report.json").toFile())
-                    .at("/experiments/0/methods/async");
+            JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+            async[k] = report.at("/experiments/0/methods/async");
+            assertEquals(k == 0 ? "byte" : tokenizers[1][1], report.at("/experiments/0/settings/tokenizer").asText());
         }
         assertEquals(1.0, async[1].get("accuracy").asDouble());
         assertTrue(async[1].get("mean_ms").asDouble() < 0.7 * async[0].get("mean_ms").asDouble(), async[1].toString());

@@ -31,9 +31,9 @@ public final class LatencyExperiment {
         }
     }
 
-    /** What was run and what came out. */
+    /** What was run and what came out; {@code tokenizer} names what counted the tokens. */
     public record Result(String dataset, CostModel cost, String policy, long seed, String toolLatency,
-                         List<Method> methods, List<ScenarioResult> scenarios) {
+                         String tokenizer, List<Method> methods, List<ScenarioResult> scenarios) {
 
         public List<MethodStats> stats() {
             List<MethodStats> out = new ArrayList<>();
@@ -89,7 +89,8 @@ public final class LatencyExperiment {
     }
 
     public static Result run(String dataset, List<Scenario> scenarios, Simulator sim, CostModel cost, String policy,
-                             long seed, String toolLatency, List<Method> methods, IntConsumer progress) {
+                             long seed, String toolLatency, String tokenizer, List<Method> methods,
+                             IntConsumer progress) {
         List<ScenarioResult> results = new ArrayList<>(scenarios.size());
         for (Scenario s : scenarios) {
             Map<Method, Outcome> outcomes = new LinkedHashMap<>();
@@ -99,7 +100,7 @@ public final class LatencyExperiment {
             results.add(new ScenarioResult(s, sim.bounds(s), outcomes));
             progress.accept(results.size());
         }
-        return new Result(dataset, cost, policy, seed, toolLatency, List.copyOf(methods), results);
+        return new Result(dataset, cost, policy, seed, toolLatency, tokenizer, List.copyOf(methods), results);
     }
 
     /** Re-runs one scenario with timelines recorded, one per method. */

@@ -48,6 +48,7 @@ public final class LatencyReport {
             settings.put("ttft_ms", r.cost().ttftNanos() / 1e6);
             settings.put("tool_latency_ms", r.toolLatency());
             settings.put("policy", r.policy());
+            settings.put("tokenizer", r.tokenizer());
             settings.put("seed", r.seed());
             x.put("lower_bound_mean_ms", r.meanLowerBoundMs());
             ObjectNode methods = x.putObject("methods");
@@ -126,7 +127,8 @@ public final class LatencyReport {
                 .append("</h2>\n<p>").append(r.scenarios().size()).append(" scenarios, TPOT ")
                 .append(fmt(c.tpotNanos() / 1e6)).append(" ms, prefill ").append(fmt(c.prefillNanosPerToken() / 1e6))
                 .append(" ms/token, tool latency ").append(Svg.escape(r.toolLatency())).append(" ms (min:max:mean), ")
-                .append("policy ").append(Svg.escape(r.policy())).append(", seed ").append(r.seed()).append(".</p>\n");
+                .append("policy ").append(Svg.escape(r.policy())).append(", tokens counted by ")
+                .append(Svg.escape(r.tokenizer())).append(", seed ").append(r.seed()).append(".</p>\n");
         List<MethodStats> stats = r.stats();
         h.append(barChart(stats, r.meanLowerBoundMs()));
         Map<Method, Double> paper = PaperFigures.speedups(r.dataset());

@@ -34,7 +34,7 @@ public class LatencyExperimentTest {
 
     private static LatencyExperiment.Result run(String dataset, List<Scenario> s, CostModel cost) {
         Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 1, 100_000);
-        return LatencyExperiment.run(dataset, s, sim, cost, "lpt", 1, "30:500:110", ALL, i -> { });
+        return LatencyExperiment.run(dataset, s, sim, cost, "lpt", 1, "30:500:110", "byte", ALL, i -> { });
     }
 
     @Test

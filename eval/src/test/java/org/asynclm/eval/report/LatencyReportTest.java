@@ -27,7 +27,7 @@ class LatencyReportTest {
         Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 2, 100_000);
         var scenarios = org.asynclm.eval.latency.LatencyExperimentTest.parallel(20);
         LatencyExperiment.Result r = LatencyExperiment.run("synthetic-parallel", scenarios, sim, cost, "lpt", 2,
-                "30:500:110", methods, i -> { });
+                "30:500:110", "byte", methods, i -> { });
         var entry = new LatencyReport.Entry(r, LatencyExperiment.timelines(r.medianScenario().scenario(), sim, methods));
         LatencyReport.writeJson(dir.resolve("report.json"), List.of(entry));
         LatencyReport.writeHtml(dir.resolve("report.html"), List.of(entry));
