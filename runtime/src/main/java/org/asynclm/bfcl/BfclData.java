@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.TextLines;
 
 /**
  * A BFCL v4 data directory: {@code BFCL_v4_<category>.json} question files and
@@ -103,23 +101,13 @@ public final class BfclData {
     /** Every non-blank line of a JSON Lines file, parsed; a malformed line is an error naming it. */
     public static List<JsonNode> readJsonLines(Path file) throws BadInputException {
         List<JsonNode> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    out.add(MAPPER.readTree(line));
-                } catch (JsonProcessingException e) {
-                    throw new BadInputException(file + ":" + n + ": malformed JSON: " + e.getOriginalMessage());
-                }
+        TextLines.forEach(file, (n, line) -> {
+            try {
+                out.add(MAPPER.readTree(line));
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(file + ":" + n + ": malformed JSON: " + e.getOriginalMessage());
             }
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        }
+        });
         return out;
     }
 

@@ -3,11 +3,6 @@ package org.asynclm.datagen.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +17,7 @@ import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 
 /**
@@ -46,36 +42,23 @@ public final class TraceValidator {
     }
 
     public static Report validate(Path file) throws BadInputException {
-        int traces = 0;
-        int valid = 0;
+        int[] counts = new int[2]; // traces, valid
         Map<String, Integer> failures = new TreeMap<>();
         List<String> examples = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                traces++;
-                List<Problem> problems = check(line);
-                if (problems.isEmpty()) {
-                    valid++;
-                }
-                for (Problem p : problems) {
-                    failures.merge(p.kind(), 1, Integer::sum);
-                    if (examples.size() < 20) {
-                        examples.add(file + ":" + n + ": " + p.message());
-                    }
+        TextLines.forEach(file, (n, line) -> {
+            counts[0]++;
+            List<Problem> problems = check(line);
+            if (problems.isEmpty()) {
+                counts[1]++;
+            }
+            for (Problem p : problems) {
+                failures.merge(p.kind(), 1, Integer::sum);
+                if (examples.size() < 20) {
+                    examples.add(file + ":" + n + ": " + p.message());
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        }
-        return new Report(traces, valid, failures, examples);
+        });
+        return new Report(counts[0], counts[1], failures, examples);
     }
 
     record Problem(String kind, String message) {

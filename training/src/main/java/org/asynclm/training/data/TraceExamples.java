@@ -2,14 +2,12 @@ package org.asynclm.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.tokens.Tokenizer;
 
@@ -41,35 +39,22 @@ public final class TraceExamples {
     public static Result read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong)
             throws BadInputException {
         List<Example> out = new ArrayList<>();
-        int dropped = 0;
-        int truncated = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String text;
-            int line = 0;
-            while ((text = r.readLine()) != null) {
-                line++;
-                if (text.isBlank()) {
-                    continue;
-                }
-                Example e = example(file + ":" + line + ": ", text, tokenizer, line);
-                if (e.length() <= maxLength) {
-                    out.add(e);
-                } else if (overlong == Overlong.DROP) {
-                    dropped++;
-                } else {
-                    Example cut = truncate(e, maxLength);
-                    if (cut.trainedTokens() == 0) { // only context fits: nothing left to learn from
-                        dropped++;
-                    } else {
-                        out.add(cut);
-                        truncated++;
-                    }
-                }
+        int[] cut = new int[2]; // dropped, truncated
+        TextLines.forEach(file, (line, text) -> {
+            Example e = example(file + ":" + line + ": ", text, tokenizer, line);
+            if (e.length() <= maxLength) {
+                out.add(e);
+                return;
             }
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        }
-        return new Result(List.copyOf(out), dropped, truncated);
+            Example shorter = overlong == Overlong.TRUNCATE ? truncate(e, maxLength) : null;
+            if (shorter == null || shorter.trainedTokens() == 0) { // a cut keeping only context teaches nothing
+                cut[0]++;
+            } else {
+                out.add(shorter);
+                cut[1]++;
+            }
+        });
+        return new Result(List.copyOf(out), cut[0], cut[1]);
     }
 
     /** One trace line as an example; {@code where} starts every message ("file:line: "). */
