@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +27,7 @@ public final class Llama implements AutoCloseable {
     private final NDArray finalNorm;
     private final List<Layer> layers;
     private final double[] inverseFrequencies;
+    private final LlamaOps ops;
 
     /** One decoder layer's weights, projections stored transposed for {@code x · Wᵀ}. */
     private record Layer(NDArray inputNorm, NDArray qT, NDArray kT, NDArray vT, NDArray oT, NDArray postNorm,
@@ -44,6 +43,7 @@ public final class Llama implements AutoCloseable {
         this.finalNorm = finalNorm;
         this.layers = layers;
         this.inverseFrequencies = Rope.inverseFrequencies(config);
+        this.ops = LlamaOps.create(config, manager);
     }
 
     public static Llama load(Path dir, Device device) throws BadInputException {
@@ -247,20 +247,8 @@ public final class Llama implements AutoCloseable {
      * example ({@code examples[i]} says which one token i belongs to, in runs) and attention stays inside it.
      */
     public float[][] forwardPacked(int[] ids, int[] examples) {
-        int[] positions = new int[ids.length];
-        for (int i = 1; i < ids.length; i++) {
-            positions[i] = examples[i] == examples[i - 1] ? positions[i - 1] + 1 : 0;
-        }
-        float[] mask = new float[ids.length * ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            for (int j = 0; j < ids.length; j++) {
-                if (j > i || examples[j] != examples[i]) {
-                    mask[i * ids.length + j] = Float.NEGATIVE_INFINITY;
-                }
-            }
-        }
         try (Cache scratch = newCache()) {
-            return forward(scratch, ids, positions, mask);
+            return forward(scratch, ids, LlamaOps.positions(examples), LlamaOps.blockCausalMask(examples));
         }
     }
 
@@ -275,18 +263,18 @@ public final class Llama implements AutoCloseable {
                 System.arraycopy(embedding, ids[i] * h, x0, i * h, h);
             }
             NDArray x = step.create(x0, new Shape(t, h));
-            Shape table = new Shape(t, 1, config.headDim());
-            NDArray cos = step.create(flat(Rope.table(inverseFrequencies, positions, false)), table);
-            NDArray sin = step.create(flat(Rope.table(inverseFrequencies, positions, true)), table);
+            NDArray[] rope = ops.ropeTables(step, inverseFrequencies, positions);
+            NDArray cos = rope[0];
+            NDArray sin = rope[1];
             NDArray attentionMask = step.create(mask, new Shape(1, t, start + t));
             for (int l = 0; l < layers.size(); l++) {
                 Layer w = layers.get(l);
-                NDArray normed = rmsNorm(x, w.inputNorm());
+                NDArray normed = ops.rmsNorm(x, w.inputNorm());
                 NDArray q = normed.matMul(w.qT()).reshape(t, config.heads(), config.headDim());
                 NDArray k = normed.matMul(w.kT()).reshape(t, config.kvHeads(), config.headDim());
                 NDArray v = normed.matMul(w.vT()).reshape(t, config.kvHeads(), config.headDim());
-                q = rope(q, cos, sin);
-                k = rope(k, cos, sin);
+                q = ops.rope(q, cos, sin);
+                k = ops.rope(k, cos, sin);
                 NDArray allK = cache.keys[l] == null ? k : NDArrays.concat(new NDList(cache.keys[l], k), 0);
                 NDArray allV = cache.values[l] == null ? v : NDArrays.concat(new NDList(cache.values[l], v), 0);
                 allK.attach(cache.owner);
@@ -297,14 +285,12 @@ public final class Llama implements AutoCloseable {
                 }
                 cache.keys[l] = allK;
                 cache.values[l] = allV;
-                NDArray attended = attention(q, allK, allV, attentionMask);
+                NDArray attended = ops.attention(q, allK, allV, attentionMask);
                 x = x.add(attended.matMul(w.oT()));
-                NDArray post = rmsNorm(x, w.postNorm());
-                NDArray gate = post.matMul(w.gateT());
-                NDArray up = post.matMul(w.upT());
-                x = x.add(gate.mul(Activation.sigmoid(gate)).mul(up).matMul(w.downT()));
+                NDArray post = ops.rmsNorm(x, w.postNorm());
+                x = x.add(ops.mlp(post, w.gateT(), w.upT(), w.downT()));
             }
-            NDArray logits = rmsNorm(x, finalNorm).matMul(lmHeadT);
+            NDArray logits = ops.rmsNorm(x, finalNorm).matMul(lmHeadT);
             float[] all = logits.toFloatArray();
             cache.length = start + t;
             float[][] out = new float[t][config.vocabSize()];
@@ -313,33 +299,6 @@ public final class Llama implements AutoCloseable {
             }
             return out;
         }
-    }
-
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray variance = x.mul(x).mean(new int[] {1}, true);
-        return x.div(variance.add((float) config.rmsNormEps()).sqrt()).mul(weight);
-    }
-
-    /** q·cos + rotate_half(q)·sin, rotate_half(x) = concat(−x₂, x₁) over the halves of the head dimension. */
-    private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        int half = config.headDim() / 2;
-        NDArray x1 = x.get(new NDIndex(":, :, :" + half));
-        NDArray x2 = x.get(new NDIndex(":, :, " + half + ":"));
-        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 2);
-        return x.mul(cos).add(rotated.mul(sin));
-    }
-
-    /** softmax(q·kᵀ/√d + mask)·v per head; each key/value head serves heads/kvHeads consecutive query heads. */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        int groups = config.heads() / config.kvHeads();
-        NDArray keys = groups == 1 ? k : k.repeat(1, groups);
-        NDArray vals = groups == 1 ? v : v.repeat(1, groups);
-        NDArray qh = q.transpose(1, 0, 2);          // [heads, t, d]
-        NDArray kh = keys.transpose(1, 2, 0);       // [heads, d, s]
-        NDArray vh = vals.transpose(1, 0, 2);       // [heads, s, d]
-        NDArray scores = qh.matMul(kh).mul((float) (1.0 / Math.sqrt(config.headDim()))).add(mask);
-        NDArray out = scores.softmax(2).matMul(vh);  // [heads, t, d]
-        return out.transpose(1, 0, 2).reshape(q.getShape().get(0), config.heads() * config.headDim());
     }
 
     private static float[] causalMask(int start, int t) {
@@ -351,14 +310,6 @@ public final class Llama implements AutoCloseable {
             }
         }
         return m;
-    }
-
-    private static float[] flat(float[][] rows) {
-        float[] out = new float[rows.length * (rows.length == 0 ? 0 : rows[0].length)];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, out, i * rows[i].length, rows[i].length);
-        }
-        return out;
     }
 
     @Override

@@ -1,0 +1,74 @@
+package org.asynclm.training.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * AdamW as torch.optim.AdamW computes it: weight decay applied to the weight itself (decoupled), then the Adam
+ * step with bias-corrected moments. Moments live in the optimiser's own manager, outside any per-step scope.
+ * Runs outside the gradient collector, so its in-place updates are not recorded.
+ */
+public final class AdamW implements AutoCloseable {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final NDManager manager;
+    private final Map<String, NDArray[]> moments = new HashMap<>();
+    private int step;
+
+    public AdamW(NDManager parent, double beta1, double beta2, double eps, double weightDecay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.manager = parent.newSubManager();
+    }
+
+    public int step() {
+        return step;
+    }
+
+    /** One update of every parameter with its gradient at learning rate {@code lr}; gradients are then zeroed. */
+    public void update(Map<String, NDArray> parameters, double lr) {
+        step++;
+        double correction1 = 1 - Math.pow(beta1, step);
+        double correction2 = Math.sqrt(1 - Math.pow(beta2, step));
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray p = e.getValue();
+            try (NDArray g = p.getGradient()) {
+                NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> {
+                    NDArray[] fresh = {manager.zeros(p.getShape()), manager.zeros(p.getShape())};
+                    NDScope.unregister(fresh); // made during a step's scope, but they outlive it
+                    return fresh;
+                });
+                mv[0].muli(beta1).addi(g.mul(1 - beta1));
+                mv[1].muli(beta2).addi(g.mul(g).muli(1 - beta2));
+                p.muli(1 - lr * weightDecay);
+                try (NDArray denominator = mv[1].sqrt().divi(correction2).addi(eps)) {
+                    p.subi(mv[0].div(denominator).muli(lr / correction1));
+                }
+                g.muli(0);
+            }
+        }
+    }
+
+    /** Global L2 norm of the gradients, for logging and clipping. */
+    public static double gradientNorm(Map<String, NDArray> parameters) {
+        double sum = 0;
+        for (NDArray p : parameters.values()) {
+            try (NDArray g = p.getGradient(); NDArray sq = g.mul(g).sum()) {
+                sum += sq.getFloat();
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
