@@ -195,7 +195,7 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
             "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score", "init-model", "model",
-            "model score", "generate", "bench model", "eval bfcl", "bfcl download", "train-data"})
+            "model score", "generate", "bench model", "eval bfcl", "bfcl download", "train-data", "train"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -81,6 +81,30 @@ class ModelCliTest {
         assertEquals("asynclm: --overlong: expected drop or truncate, got 'cut'", bad.err().strip());
     }
 
+    /** Two passes over the three fixture traces: the second pass must find them easier than the first. */
+    @Test
+    void trainLearnsTheTracesAndWritesACheckpointTheOtherCommandsLoad() throws Exception {
+        Path run = dir.resolve("train");
+        CliTest.Result r = CliTest.run("train", "--model", model.toString(), "--traces",
+                "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "3e-3",
+                "--warmup", "0", "--max-length", "2400");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<JsonNode> steps = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            steps.add(new ObjectMapper().readTree(line));
+        }
+        assertEquals(6, steps.size());
+        double firstPass = steps.subList(0, 3).stream().mapToDouble(n -> n.get("loss").asDouble()).sum();
+        double secondPass = steps.subList(3, 6).stream().mapToDouble(n -> n.get("loss").asDouble()).sum();
+        assertTrue(secondPass < firstPass - 1.0, "loss per pass " + firstPass / 3 + " then " + secondPass / 3);
+        Path ckpt = run.resolve("checkpoint");
+        assertEquals(6, new ObjectMapper().readTree(ckpt.resolve("asynclm.json").toFile()).get("steps").asInt());
+        CliTest.Result before = CliTest.run("model", "score", "--model", model.toString(), "--text", "[CALL]a", "--json");
+        CliTest.Result after = CliTest.run("model", "score", "--model", ckpt.toString(), "--text", "[CALL]a", "--json");
+        assertEquals(0, after.code(), after.err());
+        assertTrue(!before.out().equals(after.out()), "the trained weights were written");
+    }
+
     @Test
     void aBadAdapterIsOneLineAndExitCode2() {
         CliTest.Result r = CliTest.run("generate", "--model", model.toString(), "--prompt", "hi", "--adapter",

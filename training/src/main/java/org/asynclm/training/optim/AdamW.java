@@ -67,6 +67,15 @@ public final class AdamW implements AutoCloseable {
         return Math.sqrt(sum);
     }
 
+    /** Multiplies every gradient by {@code factor} (clipping by global norm). */
+    public static void scaleGradients(Map<String, NDArray> parameters, double factor) {
+        for (NDArray p : parameters.values()) {
+            try (NDArray g = p.getGradient()) {
+                g.muli(factor);
+            }
+        }
+    }
+
     @Override
     public void close() {
         manager.close();
