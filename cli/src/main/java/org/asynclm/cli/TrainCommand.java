@@ -1,6 +1,7 @@
 package org.asynclm.cli;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,12 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.data.TraceExamples;
+import org.asynclm.training.optim.AdamW;
 import org.asynclm.training.sft.FullFineTuning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,8 +34,10 @@ import picocli.CommandLine.Spec;
         description = {"Full fine-tuning of a checkpoint on native traces (CPU, fp32): every weight trains, the loss "
                 + "is taken on what the model writes (see train-data), one packed row per step, AdamW with "
                 + "warm-up and cosine decay, gradients clipped to a global norm.",
-                "Writes OUT/metrics.jsonl (one line per step) and OUT/checkpoint, a checkpoint in the Hugging Face "
-                        + "layout that model score, generate and eval take as --model."},
+                "Writes OUT/metrics.jsonl (one line per step) and OUT/checkpoint-STEP directories (every "
+                        + "--save-every steps and at the end, the last --keep kept): the Hugging Face layout that model "
+                        + "score, generate and eval take as --model, plus the optimizer state and step, so --resume "
+                        + "continues the very same run."},
         footer = {"", "Example:", "  bin/asynclm train --model runs/tiny-model --traces runs/traces.jsonl "
                 + "--out runs/train --steps 200 --lr 1e-3"})
 final class TrainCommand implements Callable<Integer> {
@@ -70,12 +77,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the row order (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; 0: only at the end (default: ${DEFAULT-VALUE}).")
+    int saveEvery;
+
+    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, newest first (default: ${DEFAULT-VALUE}).")
+    int keep;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue from a checkpoint of this run (OUT/checkpoint-STEP).")
+    Path resume;
+
     @Override
     public Integer call() throws BadInputException, IOException {
-        if (steps < 1 || !(lr > 0) || !(warmup >= 0 && warmup < 1) || maxLength < 2) {
+        if (steps < 1 || !(lr > 0) || !(warmup >= 0 && warmup < 1) || maxLength < 2 || saveEvery < 0 || keep < 1) {
             throw new BadInputException("--steps must be at least 1, --lr positive, --warmup in [0, 1), "
-                    + "--max-length at least 2");
+                    + "--max-length at least 2, --save-every at least 0, --keep at least 1");
         }
+        FullFineTuning.Start start = resume == null ? FullFineTuning.Start.FRESH : resumeFrom(resume);
         TraceExamples.Result data = TraceExamples.read(traces, ModelCommand.tokenizer(model), maxLength,
                 TraceExamples.Overlong.DROP);
         if (data.examples().isEmpty()) {
@@ -87,12 +104,21 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         List<FullFineTuning.Step> done = new ArrayList<>();
         FullFineTuning.Settings settings = new FullFineTuning.Settings(steps, lr, warmup, weightDecay, maxGradNorm,
-                seed);
+                seed, saveEvery);
         ObjectMapper json = new ObjectMapper();
-        try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu());
-             BufferedWriter metrics = Files.newBufferedWriter(out.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+        Path metricsFile = out.resolve("metrics.jsonl");
+        List<String> earlier = resume == null || !Files.exists(metricsFile) ? List.of()
+                : Files.readAllLines(metricsFile).stream().limit(start.step()).toList();
+        Path[] last = new Path[1];
+        try (TrainableLlama llama = TrainableLlama.load(resume == null ? model : resume, Device.cpu());
+             BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8);
              Progress progress = new Progress("train", steps)) {
-            FullFineTuning.run(llama, rows, settings, s -> {
+            for (String line : earlier) { // a resumed run continues the log of the steps it kept
+                metrics.write(line);
+                metrics.write('\n');
+            }
+            progress.accept(start.step());
+            FullFineTuning.run(llama, rows, settings, start, s -> {
                 done.add(s);
                 try {
                     metrics.write(json.writeValueAsString(metricLine(s)));
@@ -102,14 +128,18 @@ final class TrainCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
                 progress.accept(s.step());
-            });
-            writeCheckpoint(llama, data, rows.size(), done.get(done.size() - 1).loss());
+            }, (step, optimizer) -> last[0] = writeCheckpoint(llama, optimizer, step, data, rows.size(),
+                    done.get(done.size() - 1).loss()));
         } catch (FullFineTuning.DivergedException e) {
             spec.commandLine().getErr().println("asynclm: " + e.getMessage());
             return 1;
         }
+        if (done.isEmpty()) {
+            throw new BadInputException("--resume " + resume + ": already at step " + start.step() + " of --steps "
+                    + steps);
+        }
         o.print(summary(data, rows.size(), done));
-        o.println("checkpoint: " + out.resolve("checkpoint"));
+        o.println("checkpoint: " + last[0]);
         return 0;
     }
 
@@ -125,10 +155,40 @@ final class TrainCommand implements Callable<Integer> {
         return n;
     }
 
-    /** The base checkpoint's config and tokenizer with the trained weights, renamed into place when complete. */
-    private void writeCheckpoint(TrainableLlama llama, TraceExamples.Result data, int rows, double finalLoss)
-            throws IOException {
-        Path target = out.resolve("checkpoint");
+    /** The step and optimizer state of a checkpoint, after checking it belongs to a run with these settings. */
+    private FullFineTuning.Start resumeFrom(Path dir) throws BadInputException {
+        Path stateFile = dir.resolve("trainer_state.json");
+        JsonNode state;
+        try {
+            state = new ObjectMapper().readTree(stateFile.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(stateFile + ": cannot read (is --resume a checkpoint of a train run?)");
+        }
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("steps", (double) steps);
+        expected.put("learning_rate", lr);
+        expected.put("warmup", warmup);
+        expected.put("weight_decay", weightDecay);
+        expected.put("max_grad_norm", maxGradNorm);
+        expected.put("max_length", (double) maxLength);
+        expected.put("seed", (double) seed);
+        for (Map.Entry<String, Object> e : expected.entrySet()) {
+            if (state.path(e.getKey()).asDouble(Double.NaN) != (double) e.getValue()) {
+                throw new BadInputException(stateFile + ": " + e.getKey() + ": the run used " + state.path(e.getKey())
+                        + ", this command " + e.getValue() + "; resume with the same settings");
+            }
+        }
+        return new FullFineTuning.Start(state.path("step").asInt(), dir.resolve("optimizer.safetensors"));
+    }
+
+    /**
+     * OUT/checkpoint-STEP: the base checkpoint's config and tokenizer with the trained weights, the optimizer's
+     * moments and trainer_state.json (step and settings, so --resume can continue); renamed into place only when
+     * complete. Older checkpoints beyond --keep are removed.
+     */
+    private Path writeCheckpoint(TrainableLlama llama, AdamW optimizer, int step, TraceExamples.Result data,
+                                 int rows, double loss) throws IOException {
+        Path target = out.resolve("checkpoint-" + step);
         Path tmp = Files.createTempDirectory(out, ".checkpoint");
         try {
             for (String f : COPIED) {
@@ -137,30 +197,41 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             llama.writeWeights(tmp);
-            ObjectNode prov = JsonNodeFactory.instance.objectNode();
-            prov.put("trained_from", model.toAbsolutePath().toString());
-            prov.put("traces", traces.toAbsolutePath().toString());
-            prov.put("mode", "full");
-            prov.put("steps", steps).put("learning_rate", lr).put("warmup", warmup).put("weight_decay", weightDecay)
+            Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), Map.of("format", "pt"));
+            ObjectNode state = JsonNodeFactory.instance.objectNode();
+            state.put("step", step).put("mode", "full");
+            state.put("trained_from", model.toAbsolutePath().toString());
+            state.put("traces", traces.toAbsolutePath().toString());
+            state.put("steps", steps).put("learning_rate", lr).put("warmup", warmup).put("weight_decay", weightDecay)
                     .put("max_grad_norm", maxGradNorm).put("max_length", maxLength).put("seed", seed);
-            prov.put("examples", data.examples().size()).put("dropped", data.dropped()).put("rows", rows);
-            prov.put("final_loss", finalLoss);
-            Files.writeString(tmp.resolve("asynclm.json"), Json.pretty(prov));
-            if (Files.exists(target)) {
-                try (var old = Files.walk(target)) {
-                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
+            state.put("examples", data.examples().size()).put("dropped", data.dropped()).put("rows", rows);
+            state.put("loss", loss);
+            Files.writeString(tmp.resolve("trainer_state.json"), Json.pretty(state));
+            deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            if (Files.exists(tmp)) {
-                try (var left = Files.walk(tmp)) {
-                    for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
+            deleteTree(tmp);
+        }
+        List<Path> all;
+        try (var dirs = Files.list(out)) {
+            all = dirs.filter(d -> d.getFileName().toString().matches("checkpoint-\\d+"))
+                    .sorted(java.util.Comparator.comparingInt(
+                            (Path d) -> Integer.parseInt(d.getFileName().toString().substring(11))).reversed())
+                    .toList();
+        }
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            deleteTree(old);
+        }
+        return target;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var tree = Files.walk(dir)) {
+            for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

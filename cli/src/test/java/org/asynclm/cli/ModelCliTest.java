@@ -97,12 +97,58 @@ class ModelCliTest {
         double firstPass = steps.subList(0, 3).stream().mapToDouble(n -> n.get("loss").asDouble()).sum();
         double secondPass = steps.subList(3, 6).stream().mapToDouble(n -> n.get("loss").asDouble()).sum();
         assertTrue(secondPass < firstPass - 1.0, "loss per pass " + firstPass / 3 + " then " + secondPass / 3);
-        Path ckpt = run.resolve("checkpoint");
-        assertEquals(6, new ObjectMapper().readTree(ckpt.resolve("asynclm.json").toFile()).get("steps").asInt());
+        Path ckpt = run.resolve("checkpoint-6");
+        assertEquals(6, new ObjectMapper().readTree(ckpt.resolve("trainer_state.json").toFile()).get("step").asInt());
         CliTest.Result before = CliTest.run("model", "score", "--model", model.toString(), "--text", "[CALL]a", "--json");
         CliTest.Result after = CliTest.run("model", "score", "--model", ckpt.toString(), "--text", "[CALL]a", "--json");
         assertEquals(0, after.code(), after.err());
         assertTrue(!before.out().equals(after.out()), "the trained weights were written");
+    }
+
+    /** Four steps straight, and two, then a resume from the checkpoint at step 2 for the other two: same losses. */
+    @Test
+    void aResumedRunIsTheSameRun() throws Exception {
+        String[] common = {"train", "--model", model.toString(), "--traces",
+            "../training/src/test/resources/traces.jsonl", "--steps", "4", "--lr", "3e-3", "--max-length", "2400"};
+        Path straight = dir.resolve("straight");
+        Path split = dir.resolve("split");
+        assertEquals(0, CliTest.run(concat(common, "--out", straight.toString())).code());
+        CliTest.Result first = CliTest.run(concat(common, "--out", split.toString(), "--save-every", "2", "--keep",
+                "5"));
+        assertEquals(0, first.code(), first.err());
+        // drop what came after step 2, as if the run had stopped there
+        deleteTree(split.resolve("checkpoint-4"));
+        CliTest.Result resumed = CliTest.run(concat(common, "--out", split.toString(), "--resume",
+                split.resolve("checkpoint-2").toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        java.util.List<String> a = Files.readAllLines(straight.resolve("metrics.jsonl"));
+        java.util.List<String> b = Files.readAllLines(split.resolve("metrics.jsonl"));
+        assertEquals(4, b.size());
+        for (int i = 0; i < 4; i++) {
+            double la = new ObjectMapper().readTree(a.get(i)).get("loss").asDouble();
+            double lb = new ObjectMapper().readTree(b.get(i)).get("loss").asDouble();
+            assertEquals(la, lb, 1e-6, "step " + (i + 1));
+        }
+        String[] otherRate = common.clone();
+        otherRate[java.util.Arrays.asList(common).indexOf("3e-3")] = "1e-3";
+        CliTest.Result other = CliTest.run(concat(otherRate, "--out", split.toString(), "--resume",
+                split.resolve("checkpoint-2").toString()));
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("trainer_state.json: learning_rate: the run used 0.003"), other.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (var tree = Files.walk(p)) {
+            for (Path f : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     @Test

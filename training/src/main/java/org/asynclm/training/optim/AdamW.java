@@ -3,8 +3,14 @@ package org.asynclm.training.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.asynclm.model.safetensors.DType;
+import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.TensorInfo;
+import org.asynclm.runtime.BadInputException;
 
 /**
  * AdamW as torch.optim.AdamW computes it: weight decay applied to the weight itself (decoupled), then the Adam
@@ -65,6 +71,37 @@ public final class AdamW implements AutoCloseable {
             }
         }
         return Math.sqrt(sum);
+    }
+
+    /**
+     * The moments as torch names them ({@code <parameter>.exp_avg}, {@code .exp_avg_sq}), for a checkpoint; with
+     * {@link #step()} they are the whole state.
+     */
+    public Map<String, Safetensors.Tensor> state() {
+        Map<String, Safetensors.Tensor> out = new java.util.TreeMap<>();
+        moments.forEach((name, mv) -> {
+            long[] shape = mv[0].getShape().getShape();
+            out.put(name + ".exp_avg", new Safetensors.Tensor(DType.F32, shape, mv[0].toFloatArray()));
+            out.put(name + ".exp_avg_sq", new Safetensors.Tensor(DType.F32, shape, mv[1].toFloatArray()));
+        });
+        return out;
+    }
+
+    /** Takes up the state of a checkpoint: the step count and each parameter's moments from {@code file}. */
+    public void restore(int steps, Path file, Map<String, NDArray> parameters) throws BadInputException {
+        Map<String, TensorInfo> saved = Safetensors.index(file);
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            TensorInfo m = saved.get(e.getKey() + ".exp_avg");
+            TensorInfo v = saved.get(e.getKey() + ".exp_avg_sq");
+            if (m == null || v == null) {
+                throw new BadInputException(file + ": no moments for '" + e.getKey() + "'");
+            }
+            Shape shape = e.getValue().getShape();
+            NDArray[] mv = {manager.create(Safetensors.readFloats(m), shape),
+                manager.create(Safetensors.readFloats(v), shape)};
+            moments.put(e.getKey(), mv);
+        }
+        step = steps;
     }
 
     /** Multiplies every gradient by {@code factor} (clipping by global norm). */

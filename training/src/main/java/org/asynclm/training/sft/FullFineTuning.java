@@ -6,12 +6,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.runtime.BadInputException;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.loss.TokenLoss;
 import org.asynclm.training.optim.AdamW;
@@ -22,9 +25,20 @@ import org.asynclm.training.optim.AdamW;
  */
 public final class FullFineTuning {
 
-    /** Settings of a run; every random choice comes from {@code seed}. */
+    /** Settings of a run; every random choice comes from {@code seed}. {@code saveEvery} 0: only at the end. */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
-                           double maxGradNorm, long seed) {
+                           double maxGradNorm, long seed, int saveEvery) {
+    }
+
+    /** Where a run starts: step 0, or a checkpoint's step with its optimizer state. */
+    public record Start(int step, Path optimizerState) {
+        public static final Start FRESH = new Start(0, null);
+    }
+
+    /** Writes a checkpoint after {@code step} steps. */
+    @FunctionalInterface
+    public interface Saver {
+        void save(int step, AdamW optimizer) throws IOException;
     }
 
     /** What one step did: {@code tokens} in the row, {@code trainedTokens} under the loss. */
@@ -47,22 +61,31 @@ public final class FullFineTuning {
     private FullFineTuning() {
     }
 
-    public static void run(TrainableLlama model, List<Packing.Row> rows, Settings s, Listener listener) {
+    /**
+     * The row of step {@code step}: each pass over the rows has its own seeded order, so where a run is follows
+     * from the step alone and a resumed run reads the same rows.
+     */
+    static int rowAt(int step, int rows, long seed) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed * 0x9E3779B97F4A7C15L + step / rows));
+        return order.get(step % rows);
+    }
+
+    public static void run(TrainableLlama model, List<Packing.Row> rows, Settings s, Start start, Listener listener,
+                           Saver saver) throws IOException, BadInputException {
         Schedule schedule = new Schedule(s.learningRate(), (int) Math.round(s.warmupFraction() * s.steps()),
                 s.steps());
         Map<String, NDArray> params = model.parameters();
-        List<Integer> order = new ArrayList<>();
-        Random rng = new Random(s.seed());
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              AdamW adam = new AdamW(m, 0.9, 0.999, 1e-8, s.weightDecay())) {
-            for (int step = 0; step < s.steps(); step++) {
-                if (order.isEmpty()) {
-                    for (int i = 0; i < rows.size(); i++) {
-                        order.add(i);
-                    }
-                    Collections.shuffle(order, rng);
-                }
-                Packing.Row row = rows.get(order.remove(0));
+            if (start.optimizerState() != null) {
+                adam.restore(start.step(), start.optimizerState(), params);
+            }
+            for (int step = start.step(); step < s.steps(); step++) {
+                Packing.Row row = rows.get(rowAt(step, rows.size(), s.seed()));
                 int tokens = TokenLoss.count(row.ids(), row.trained(), row.examples());
                 long t0 = System.nanoTime();
                 double loss;
@@ -86,6 +109,9 @@ public final class FullFineTuning {
                 }
                 listener.step(new Step(step + 1, loss, schedule.at(step), norm, row.length(), tokens,
                         (System.nanoTime() - t0) / 1e9));
+                if (step + 1 == s.steps() || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)) {
+                    saver.save(step + 1, adam);
+                }
             }
         }
     }
