@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,33 +27,14 @@ class LlamaFidelityTest {
     }
 
     private static JsonNode golden(String preset) throws Exception {
-        return new ObjectMapper().readTree(LlamaFidelityTest.class.getResourceAsStream("/golden/llama-" + preset + ".json"));
-    }
-
-    private static int[] ids(JsonNode g) {
-        int[] ids = new int[g.get("token_ids").size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = g.get("token_ids").get(i).asInt();
-        }
-        return ids;
+        return GoldenLogits.read("llama-" + preset);
     }
 
     @ParameterizedTest
     @CsvSource({"tiny,0", "tiny-gqa,1"})
     void logitsEqualTransformers(String preset, long seed) throws Exception {
-        JsonNode g = golden(preset);
-        int[] ids = ids(g);
-        try (Llama model = load(preset, seed); Llama.Cache cache = model.newCache()) {
-            float[][] logits = model.forward(cache, ids);
-            double worst = 0;
-            float[] last = logits[ids.length - 1];
-            for (int v = 0; v < last.length; v++) {
-                worst = Math.max(worst, Math.abs(last[v] - g.get("last_logits").get(v).asDouble()));
-            }
-            for (int i = 1; i < ids.length; i++) {
-                double expected = g.get("token_logprobs").get(i).asDouble();
-                worst = Math.max(worst, Math.abs(Sampler.logProbability(logits[i - 1], ids[i]) - expected));
-            }
+        try (Llama model = load(preset, seed)) {
+            double worst = GoldenLogits.distance(model, golden(preset));
             System.out.printf("%s: max |Java - transformers| = %.2e%n", preset, worst);
             assertTrue(worst < 1e-4, preset + " differs by " + worst);
         }
@@ -63,7 +43,7 @@ class LlamaFidelityTest {
     @ParameterizedTest
     @CsvSource({"tiny,0", "tiny-gqa,1"})
     void appendingToTheCacheEqualsRecomputingTheContext(String preset, long seed) throws Exception {
-        int[] ids = ids(golden(preset));
+        int[] ids = GoldenLogits.ids(golden(preset));
         try (Llama model = load(preset, seed); Llama.Cache full = model.newCache(); Llama.Cache chunks = model.newCache()) {
             float[][] reference = model.forward(full, ids);
             int[] cuts = {0, 17, 18, 19, 40, ids.length};

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.asynclm.model.llama.GoldenLogits;
 import org.asynclm.model.llama.Llama;
-import org.asynclm.model.llama.Sampler;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.runtime.BadInputException;
 import org.junit.jupiter.api.Test;
@@ -40,28 +40,11 @@ class LoraAdapterTest {
     }
 
     private static JsonNode golden(String name) throws Exception {
-        return new ObjectMapper().readTree(LoraAdapterTest.class.getResourceAsStream("/golden/" + name + ".json"));
+        return GoldenLogits.read(name);
     }
 
-    /** The largest difference between the model's logits on the golden prompt and the golden values. */
     private static double distance(Llama model, JsonNode g) {
-        int[] ids = new int[g.get("token_ids").size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = g.get("token_ids").get(i).asInt();
-        }
-        try (Llama.Cache cache = model.newCache()) {
-            float[][] logits = model.forward(cache, ids);
-            double worst = 0;
-            float[] last = logits[ids.length - 1];
-            for (int v = 0; v < last.length; v++) {
-                worst = Math.max(worst, Math.abs(last[v] - g.get("last_logits").get(v).asDouble()));
-            }
-            for (int i = 1; i < ids.length; i++) {
-                double expected = g.get("token_logprobs").get(i).asDouble();
-                worst = Math.max(worst, Math.abs(Sampler.logProbability(logits[i - 1], ids[i]) - expected));
-            }
-            return worst;
-        }
+        return GoldenLogits.distance(model, g);
     }
 
     @ParameterizedTest
