@@ -18,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.asynclm.model.llama.LlamaConfig;
 import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.training.data.Packing;
@@ -31,9 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Full fine-tuning of a checkpoint on native traces (CPU, fp32): every weight trains, the loss "
-                + "is taken on what the model writes (see train-data), one packed row per step, AdamW with "
-                + "warm-up and cosine decay, gradients clipped to a global norm.",
+        description = {"Fine-tuning of a checkpoint on native traces (CPU, fp32): every weight, or with --lora-rank "
+                + "a LoRA adapter on a frozen base. The loss is taken on what the model writes (see train-data), one "
+                + "packed row per step, AdamW with warm-up and cosine decay, gradients clipped to a global norm.",
                 "Writes OUT/metrics.jsonl (one line per step) and OUT/checkpoint-STEP directories (every "
                         + "--save-every steps and at the end, the last --keep kept): the Hugging Face layout that model "
                         + "score, generate and eval take as --model, plus the optimizer state and step, so --resume "
@@ -86,11 +88,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue from a checkpoint of this run (OUT/checkpoint-STEP).")
     Path resume;
 
+    @Option(names = "--lora-rank", defaultValue = "0", description = "Train a LoRA adapter of this rank instead of every weight; 0: full fine-tuning (default: ${DEFAULT-VALUE}).")
+    int loraRank;
+
+    @Option(names = "--lora-alpha", description = "LoRA alpha (default: twice the rank).")
+    Double loraAlpha;
+
+    @Option(names = "--lora-targets", split = ",", paramLabel = "P,...",
+            description = "Projections the adapter updates (default: all of q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj).")
+    List<String> loraTargets;
+
     @Override
     public Integer call() throws BadInputException, IOException {
-        if (steps < 1 || !(lr > 0) || !(warmup >= 0 && warmup < 1) || maxLength < 2 || saveEvery < 0 || keep < 1) {
+        if (steps < 1 || !(lr > 0) || !(warmup >= 0 && warmup < 1) || maxLength < 2 || saveEvery < 0 || keep < 1
+                || loraRank < 0) {
             throw new BadInputException("--steps must be at least 1, --lr positive, --warmup in [0, 1), "
-                    + "--max-length at least 2, --save-every at least 0, --keep at least 1");
+                    + "--max-length at least 2, --save-every at least 0, --keep at least 1, --lora-rank at least 0");
+        }
+        List<String> targets = loraTargets == null ? LoraAdapter.PROJECTIONS : loraTargets;
+        for (String t : targets) {
+            if (!LoraAdapter.PROJECTIONS.contains(t)) {
+                throw new BadInputException("--lora-targets: '" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
+            }
         }
         FullFineTuning.Start start = resume == null ? FullFineTuning.Start.FRESH : resumeFrom(resume);
         TraceExamples.Result data = TraceExamples.read(traces, ModelCommand.tokenizer(model), maxLength,
@@ -110,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         List<String> earlier = resume == null || !Files.exists(metricsFile) ? List.of()
                 : Files.readAllLines(metricsFile).stream().limit(start.step()).toList();
         Path[] last = new Path[1];
-        try (TrainableLlama llama = TrainableLlama.load(resume == null ? model : resume, Device.cpu());
+        try (TrainableLlama llama = open(targets);
              BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8);
              Progress progress = new Progress("train", steps)) {
             for (String line : earlier) { // a resumed run continues the log of the steps it kept
@@ -155,6 +174,27 @@ final class TrainCommand implements Callable<Integer> {
         return n;
     }
 
+    /**
+     * The model to train: the base (or a checkpoint to resume) for full fine-tuning; for LoRA the frozen base with
+     * the resumed adapter or a new one, initialised as PEFT does from --seed.
+     */
+    private TrainableLlama open(List<String> targets) throws BadInputException, IOException {
+        if (loraRank == 0) {
+            return TrainableLlama.load(resume == null ? model : resume, Device.cpu());
+        }
+        if (resume == null) {
+            Path init = initialAdapter();
+            deleteTree(init);
+            LoraAdapter.init(init, LlamaConfig.read(model.resolve("config.json")), loraRank,
+                    loraAlpha == null ? 2.0 * loraRank : loraAlpha, targets, seed);
+        }
+        return TrainableLlama.withAdapter(model, resume == null ? initialAdapter() : resume, Device.cpu());
+    }
+
+    private Path initialAdapter() {
+        return out.resolve("adapter-init");
+    }
+
     /** The step and optimizer state of a checkpoint, after checking it belongs to a run with these settings. */
     private FullFineTuning.Start resumeFrom(Path dir) throws BadInputException {
         Path stateFile = dir.resolve("trainer_state.json");
@@ -172,6 +212,7 @@ final class TrainCommand implements Callable<Integer> {
         expected.put("max_grad_norm", maxGradNorm);
         expected.put("max_length", (double) maxLength);
         expected.put("seed", (double) seed);
+        expected.put("lora_rank", (double) loraRank);
         for (Map.Entry<String, Object> e : expected.entrySet()) {
             if (state.path(e.getKey()).asDouble(Double.NaN) != (double) e.getValue()) {
                 throw new BadInputException(stateFile + ": " + e.getKey() + ": the run used " + state.path(e.getKey())
@@ -191,15 +232,20 @@ final class TrainCommand implements Callable<Integer> {
         Path target = out.resolve("checkpoint-" + step);
         Path tmp = Files.createTempDirectory(out, ".checkpoint");
         try {
-            for (String f : COPIED) {
-                if (Files.exists(model.resolve(f))) {
-                    Files.copy(model.resolve(f), tmp.resolve(f));
+            if (llama.isLora()) { // an adapter in PEFT's layout, to use with --model BASE --adapter DIR
+                Files.copy(initialAdapter().resolve(LoraAdapter.CONFIG), tmp.resolve(LoraAdapter.CONFIG));
+                llama.writeAdapterWeights(tmp);
+            } else {
+                for (String f : COPIED) {
+                    if (Files.exists(model.resolve(f))) {
+                        Files.copy(model.resolve(f), tmp.resolve(f));
+                    }
                 }
+                llama.writeWeights(tmp);
             }
-            llama.writeWeights(tmp);
             Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), Map.of("format", "pt"));
             ObjectNode state = JsonNodeFactory.instance.objectNode();
-            state.put("step", step).put("mode", "full");
+            state.put("step", step).put("mode", llama.isLora() ? "lora" : "full").put("lora_rank", loraRank);
             state.put("trained_from", model.toAbsolutePath().toString());
             state.put("traces", traces.toAbsolutePath().toString());
             state.put("steps", steps).put("learning_rate", lr).put("warmup", warmup).put("weight_decay", weightDecay)

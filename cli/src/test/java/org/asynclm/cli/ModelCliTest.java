@@ -105,6 +105,32 @@ class ModelCliTest {
         assertTrue(!before.out().equals(after.out()), "the trained weights were written");
     }
 
+    /** LoRA on the frozen base: the adapter learns, and is written in PEFT's layout that --adapter loads. */
+    @Test
+    void trainLoraWritesAnAdapter() throws Exception {
+        Path run = dir.resolve("lora");
+        CliTest.Result r = CliTest.run("train", "--model", model.toString(), "--traces",
+                "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "1e-2",
+                "--warmup", "0", "--max-length", "2400", "--lora-rank", "8");
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        double firstPass = 0;
+        double secondPass = 0;
+        for (int i = 0; i < 6; i++) {
+            double loss = new ObjectMapper().readTree(lines.get(i)).get("loss").asDouble();
+            firstPass += i < 3 ? loss : 0;
+            secondPass += i < 3 ? 0 : loss;
+        }
+        assertTrue(secondPass < firstPass - 0.3, "loss per pass " + firstPass / 3 + " then " + secondPass / 3);
+        Path adapter = run.resolve("checkpoint-6");
+        assertTrue(Files.exists(adapter.resolve("adapter_config.json")));
+        CliTest.Result base = CliTest.run("model", "score", "--model", model.toString(), "--text", "[CALL]a", "--json");
+        CliTest.Result tuned = CliTest.run("model", "score", "--model", model.toString(), "--adapter",
+                adapter.toString(), "--text", "[CALL]a", "--json");
+        assertEquals(0, tuned.code(), tuned.err());
+        assertTrue(!base.out().equals(tuned.out()), "the adapter changes the model");
+    }
+
     /** Four steps straight, and two, then a resume from the checkpoint at step 2 for the other two: same losses. */
     @Test
     void aResumedRunIsTheSameRun() throws Exception {

@@ -49,8 +49,11 @@ record LlamaOps(LlamaConfig config, NDArray eps, NDArray scale) {
 
     /** SwiGLU: down(silu(gate(x)) · up(x)), weights transposed. */
     NDArray mlp(NDArray x, NDArray gateT, NDArray upT, NDArray downT) {
-        NDArray gate = x.matMul(gateT);
-        return gate.mul(Activation.sigmoid(gate)).mul(x.matMul(upT)).matMul(downT);
+        return silu(x.matMul(gateT)).mul(x.matMul(upT)).matMul(downT);
+    }
+
+    NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
     }
 
     /** Cos and sin tables [t, 1, headDim] for the given positions. */

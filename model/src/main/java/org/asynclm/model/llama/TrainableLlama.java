@@ -9,43 +9,77 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
 
 /**
- * Llama for full fine-tuning: every weight is a trainable array under its transformers name and shape, and
- * {@link #logits} is the same computation as {@link Llama#forwardPacked} kept differentiable (the embedding is a
- * gather, the scalars are native constants). Tied embeddings stay one array, so the lm head trains with them.
+ * Llama for fine-tuning. {@link #load}: every weight is a trainable array under its transformers name and shape
+ * (full fine-tuning); {@link #withAdapter}: the base is frozen and only a LoRA adapter's factors train, under
+ * PEFT's names. {@link #logits} is the same computation as {@link Llama#forwardPacked} kept differentiable (the
+ * embedding is a gather, the scalars are native constants). Tied embeddings stay one array.
  */
 public final class TrainableLlama implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
-    private final Map<String, NDArray> parameters;
+    private final Map<String, NDArray> weights;
+    private final Map<String, NDArray> trainable;
+    private final NDArray loraScale;
     private final LlamaOps ops;
     private final double[] inverseFrequencies;
 
-    private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> weights,
+                           Map<String, NDArray> trainable, double loraScale) {
         this.config = config;
         this.manager = manager;
-        this.parameters = Collections.unmodifiableMap(parameters);
+        this.weights = weights;
+        this.trainable = Collections.unmodifiableMap(trainable);
+        this.loraScale = manager.full(new Shape(), (float) loraScale, ai.djl.ndarray.types.DataType.FLOAT32);
         this.ops = LlamaOps.create(config, manager);
         this.inverseFrequencies = Rope.inverseFrequencies(config);
     }
 
+    /** Full fine-tuning: every weight trains. */
     public static TrainableLlama load(Path dir, Device device) throws BadInputException {
+        return open(dir, null, device);
+    }
+
+    /** LoRA: the base at {@code dir} is frozen; the factors of the adapter at {@code adapterDir} train. */
+    public static TrainableLlama withAdapter(Path dir, Path adapterDir, Device device) throws BadInputException {
+        return open(dir, LoraAdapter.load(adapterDir), device);
+    }
+
+    private static TrainableLlama open(Path dir, LoraAdapter adapter, Device device) throws BadInputException {
         LlamaConfig c = LlamaConfig.read(dir.resolve("config.json"));
         Checkpoint ck = Checkpoint.open(dir);
         NDManager m = NDManager.newBaseManager(device);
         try {
-            Map<String, NDArray> params = new LinkedHashMap<>();
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : shapes(c).entrySet()) {
-                NDArray p = m.create(ck.floats(e.getKey(), e.getValue()), new Shape(e.getValue()));
-                p.setRequiresGradient(true);
-                params.put(e.getKey(), p);
+                long[] shape = e.getValue();
+                NDArray w = m.create(ck.floats(e.getKey(), shape), new Shape(shape));
+                weights.put(e.getKey(), w);
+                if (adapter == null) {
+                    w.setRequiresGradient(true);
+                    trainable.put(e.getKey(), w);
+                    continue;
+                }
+                var factors = shape.length == 2 && e.getKey().contains(".layers.")
+                        ? adapter.factors(e.getKey(), (int) shape[0], (int) shape[1]) : java.util.Optional.<LoraAdapter.Factors>empty();
+                if (factors.isPresent()) {
+                    String module = "base_model.model." + e.getKey().substring(0, e.getKey().length() - ".weight".length());
+                    NDArray a = m.create(factors.get().a(), new Shape(factors.get().rank(), shape[1]));
+                    NDArray b = m.create(factors.get().b(), new Shape(shape[0], factors.get().rank()));
+                    a.setRequiresGradient(true);
+                    b.setRequiresGradient(true);
+                    trainable.put(module + ".lora_A.weight", a);
+                    trainable.put(module + ".lora_B.weight", b);
+                }
             }
-            return new TrainableLlama(c, m, params);
+            return new TrainableLlama(c, m, weights, trainable, adapter == null ? 0 : adapter.scale());
         } catch (BadInputException | RuntimeException e) {
             m.close();
             throw e;
@@ -83,9 +117,9 @@ public final class TrainableLlama implements AutoCloseable {
         return config;
     }
 
-    /** The trainable weights by transformers name, in checkpoint order. */
+    /** What trains: every weight by transformers name, or the LoRA factors by PEFT name; in checkpoint order. */
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return trainable;
     }
 
     /**
@@ -105,32 +139,53 @@ public final class TrainableLlama implements AutoCloseable {
         for (int l = 0; l < config.layers(); l++) {
             String n = "model.layers." + l + ".";
             NDArray normed = ops.rmsNorm(x, p(n + "input_layernorm.weight"));
-            NDArray q = normed.matMul(p(n + "self_attn.q_proj.weight").transpose())
-                    .reshape(t, config.heads(), config.headDim());
-            NDArray k = normed.matMul(p(n + "self_attn.k_proj.weight").transpose())
-                    .reshape(t, config.kvHeads(), config.headDim());
-            NDArray v = normed.matMul(p(n + "self_attn.v_proj.weight").transpose())
-                    .reshape(t, config.kvHeads(), config.headDim());
+            NDArray q = proj(normed, n + "self_attn.q_proj").reshape(t, config.heads(), config.headDim());
+            NDArray k = proj(normed, n + "self_attn.k_proj").reshape(t, config.kvHeads(), config.headDim());
+            NDArray v = proj(normed, n + "self_attn.v_proj").reshape(t, config.kvHeads(), config.headDim());
             NDArray attended = ops.attention(ops.rope(q, rope[0], rope[1]), ops.rope(k, rope[0], rope[1]), v, mask);
-            x = x.add(attended.matMul(p(n + "self_attn.o_proj.weight").transpose()));
-            x = x.add(ops.mlp(ops.rmsNorm(x, p(n + "post_attention_layernorm.weight")),
-                    p(n + "mlp.gate_proj.weight").transpose(), p(n + "mlp.up_proj.weight").transpose(),
-                    p(n + "mlp.down_proj.weight").transpose()));
+            x = x.add(proj(attended, n + "self_attn.o_proj"));
+            NDArray post = ops.rmsNorm(x, p(n + "post_attention_layernorm.weight"));
+            NDArray gate = proj(post, n + "mlp.gate_proj");
+            x = x.add(proj(ops.silu(gate).mul(proj(post, n + "mlp.up_proj")), n + "mlp.down_proj"));
         }
         NDArray head = config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
         return ops.rmsNorm(x, p("model.norm.weight")).matMul(head.transpose());
     }
 
     private NDArray p(String name) {
-        return parameters.get(name);
+        return weights.get(name);
+    }
+
+    /** x·Wᵀ, plus s·(x·Aᵀ)·Bᵀ when the module has LoRA factors. */
+    private NDArray proj(NDArray x, String module) {
+        NDArray y = x.matMul(p(module + ".weight").transpose());
+        NDArray a = trainable.get("base_model.model." + module + ".lora_A.weight");
+        if (a == null) {
+            return y;
+        }
+        NDArray b = trainable.get("base_model.model." + module + ".lora_B.weight");
+        return y.add(x.matMul(a.transpose()).matMul(b.transpose()).mul(loraScale));
     }
 
     /** Writes the weights as {@code model.safetensors} (f32) into {@code dir}. */
     public void writeWeights(Path dir) throws IOException {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        parameters.forEach((name, p) -> tensors.put(name,
+        weights.forEach((name, p) -> tensors.put(name,
                 new Safetensors.Tensor(DType.F32, p.getShape().getShape(), p.toFloatArray())));
         Safetensors.write(dir.resolve(Checkpoint.SINGLE), tensors, Map.of("format", "pt"));
+    }
+
+    /** Writes the LoRA factors as PEFT's {@code adapter_model.safetensors} into {@code dir}. */
+    public void writeAdapterWeights(Path dir) throws IOException {
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        trainable.forEach((name, p) -> tensors.put(name,
+                new Safetensors.Tensor(DType.F32, p.getShape().getShape(), p.toFloatArray())));
+        Safetensors.write(dir.resolve(LoraAdapter.WEIGHTS), tensors, Map.of("format", "pt"));
+    }
+
+    /** True when only LoRA factors train. */
+    public boolean isLora() {
+        return !trainable.containsKey("model.norm.weight"); // full fine-tuning trains every weight
     }
 
     @Override

@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asynclm.model.llama.LlamaConfig;
+import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.model.safetensors.TensorInfo;
 import org.asynclm.runtime.BadInputException;
@@ -122,6 +126,52 @@ public final class LoraAdapter {
             out.add(t.asText());
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Writes a new adapter for a model with config {@code c} as PEFT initialises one: A uniform in ±1/√in (Kaiming
+     * uniform with a = √5), B zero, so training starts from the base model's outputs. Random draws come from
+     * {@code seed}.
+     */
+    public static void init(Path dir, LlamaConfig c, int rank, double alpha,
+                            List<String> targets, long seed) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        int q = c.heads() * c.headDim();
+        int kv = c.kvHeads() * c.headDim();
+        Map<String, int[]> shapes = Map.of("q_proj", new int[] {q, c.hiddenSize()}, "k_proj", new int[] {kv, c.hiddenSize()},
+                "v_proj", new int[] {kv, c.hiddenSize()}, "o_proj", new int[] {c.hiddenSize(), q},
+                "gate_proj", new int[] {c.intermediateSize(), c.hiddenSize()},
+                "up_proj", new int[] {c.intermediateSize(), c.hiddenSize()},
+                "down_proj", new int[] {c.hiddenSize(), c.intermediateSize()});
+        for (int layer = 0; layer < c.layers(); layer++) {
+            for (String t : PROJECTIONS) {
+                if (!targets.contains(t)) {
+                    continue;
+                }
+                int out = shapes.get(t)[0];
+                int in = shapes.get(t)[1];
+                String module = "base_model.model.model.layers." + layer
+                        + (PROJECTIONS.indexOf(t) < 4 ? ".self_attn." : ".mlp.") + t;
+                float[] a = new float[rank * in];
+                double bound = 1 / Math.sqrt(in);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+                }
+                tensors.put(module + ".lora_A.weight", new Safetensors.Tensor(
+                        DType.F32, new long[] {rank, in}, a));
+                tensors.put(module + ".lora_B.weight", new Safetensors.Tensor(
+                        DType.F32, new long[] {out, rank}, new float[out * rank]));
+            }
+        }
+        Files.createDirectories(dir);
+        Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
+        var config = new ObjectMapper().createObjectNode();
+        config.put("peft_type", "LORA").put("task_type", "CAUSAL_LM").put("r", rank).put("lora_alpha", alpha)
+                .put("lora_dropout", 0.0).put("bias", "none").put("fan_in_fan_out", false).put("use_rslora", false)
+                .put("use_dora", false).put("init_lora_weights", true);
+        targets.forEach(config.putArray("target_modules")::add);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);
     }
 
     public Path dir() {

@@ -18,23 +18,27 @@ import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.training.data.Example;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.loss.TokenLoss;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three AdamW steps of full fine-tuning on the tiny model against transformers and torch.optim.AdamW
- * (tools/make_train_golden.py): the same loss before every step, the same gradient norm, the same loss after.
- * The two examples run as one packed row here and one at a time there.
+ * Three AdamW steps on the tiny model against PyTorch: full fine-tuning against transformers and torch.optim.AdamW
+ * (tools/make_train_golden.py), LoRA against PEFT from the same starting adapter (tools/make_lora_train_golden.py).
+ * The same loss before every step, the same gradient norm, the same loss after. The two examples run as one packed
+ * row here and one at a time there.
  */
 class FullFineTuningTest {
     @TempDir
     Path dir;
 
-    @Test
-    void stepsMatchPyTorch() throws Exception {
-        JsonNode g = new ObjectMapper().readTree(getClass().getResourceAsStream("/golden/sft-tiny.json"));
+    @ParameterizedTest
+    @CsvSource({"sft-tiny,", "lora-sft-tiny,lora-start"})
+    void stepsMatchPyTorch(String goldenName, String adapter) throws Exception {
+        JsonNode g = new ObjectMapper().readTree(getClass().getResourceAsStream("/golden/" + goldenName + ".json"));
+        JsonNode data = new ObjectMapper().readTree(getClass().getResourceAsStream("/golden/sft-tiny.json"));
         List<Example> examples = new ArrayList<>();
-        for (JsonNode e : g.get("examples")) {
+        for (JsonNode e : data.get("examples")) {
             int[] ids = new int[e.get("ids").size()];
             boolean[] trained = new boolean[ids.length];
             for (int i = 0; i < ids.length; i++) {
@@ -47,7 +51,10 @@ class FullFineTuningTest {
         int tokens = TokenLoss.count(row.ids(), row.trained(), row.examples());
         Path model = dir.resolve("tiny");
         TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/tiny.yaml")), "tiny", 0);
-        try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu());
+        Path adapterDir = adapter == null ? null
+                : Path.of(getClass().getResource("/golden/" + adapter).toURI());
+        try (TrainableLlama llama = adapterDir == null ? TrainableLlama.load(model, Device.cpu())
+                : TrainableLlama.withAdapter(model, adapterDir, Device.cpu());
              NDManager m = NDManager.newBaseManager(Device.cpu());
              AdamW adam = new AdamW(m, g.at("/betas/0").asDouble(), g.at("/betas/1").asDouble(),
                      g.get("eps").asDouble(), g.get("weight_decay").asDouble())) {
@@ -63,14 +70,14 @@ class FullFineTuningTest {
                             loss = l.getFloat();
                         }
                         double norm = AdamW.gradientNorm(llama.parameters());
-                        System.out.printf("step %d: loss %.6f (PyTorch %.6f), grad norm %.6f (%.6f)%n", step, loss,
+                        System.out.printf(goldenName + " step %d: loss %.6f (PyTorch %.6f), grad norm %.6f (%.6f)%n", step, loss,
                                 g.at("/losses/" + step).asDouble(), norm, g.at("/grad_norms/" + step).asDouble());
                         assertEquals(g.at("/grad_norms/" + step).asDouble(), norm, 1e-4);
                         adam.update(llama.parameters(), g.get("lr").asDouble());
                     } else {
                         loss = TokenLoss.mean(m, llama.logits(row.ids(), row.examples()), row.ids(), row.trained(),
                                 row.examples(), tokens).getFloat();
-                        System.out.printf("after 3 steps: loss %.6f (PyTorch %.6f)%n", loss,
+                        System.out.printf(goldenName + " after 3 steps: loss %.6f (PyTorch %.6f)%n", loss,
                                 g.at("/losses/3").asDouble());
                     }
                     assertEquals(g.at("/losses/" + step).asDouble(), loss, 1e-4);
