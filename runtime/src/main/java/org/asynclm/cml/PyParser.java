@@ -27,24 +27,13 @@ final class PyParser {
      */
     java.util.List<PyCall> parseCallList() throws PySyntaxException {
         skipSpace();
-        java.util.List<PyCall> calls = new ArrayList<>();
+        java.util.List<PyCall> calls;
         char open = i < src.length() ? src.charAt(i) : 0;
         if (open == '[' || open == '(') {
-            char close = open == '[' ? ']' : ')';
             i++;
-            skipSpace();
-            while (!accept(close)) {
-                calls.add(callElement());
-                skipSpace();
-                if (!accept(',')) {
-                    skipSpace();
-                    expect(close);
-                    break;
-                }
-                skipSpace();
-            }
+            calls = sequence(open == '[' ? ']' : ')', this::callElement);
         } else {
-            calls.add(callElement());
+            calls = List.of(callElement());
         }
         skipSpace();
         if (i < src.length()) {
@@ -284,10 +273,20 @@ final class PyParser {
     }
 
     private List<Object> sequence(char close) throws PySyntaxException {
-        List<Object> items = new ArrayList<>();
+        return sequence(close, this::expression);
+    }
+
+    @FunctionalInterface
+    private interface Element<T> {
+        T parse() throws PySyntaxException;
+    }
+
+    /** Comma-separated elements up to {@code close} (a trailing comma allowed), the opener already consumed. */
+    private <T> List<T> sequence(char close, Element<T> element) throws PySyntaxException {
+        List<T> items = new ArrayList<>();
         skipSpace();
         while (!accept(close)) {
-            items.add(expression());
+            items.add(element.parse());
             skipSpace();
             if (!accept(',')) {
                 skipSpace();

@@ -32,6 +32,15 @@ public final class Llama implements AutoCloseable {
     /** One decoder layer's weights, projections stored transposed for {@code x · Wᵀ}. */
     private record Layer(NDArray inputNorm, NDArray qT, NDArray kT, NDArray vT, NDArray oT, NDArray postNorm,
                          NDArray gateT, NDArray upT, NDArray downT) {
+
+        /** Built from the transposed projections in {@link LlamaConfig#PROJECTIONS} order. */
+        static Layer of(NDArray inputNorm, NDArray postNorm, List<NDArray> t) {
+            return new Layer(inputNorm, t.get(0), t.get(1), t.get(2), t.get(3), postNorm, t.get(4), t.get(5), t.get(6));
+        }
+
+        List<NDArray> projections() {
+            return List.of(qT, kT, vT, oT, gateT, upT, downT);
+        }
     }
 
     private Llama(LlamaConfig config, NDManager manager, float[] embedding, NDArray lmHeadT, NDArray finalNorm,
@@ -52,23 +61,17 @@ public final class Llama implements AutoCloseable {
         NDManager m = NDManager.newBaseManager(device);
         try {
             int h = c.hiddenSize();
-            int q = c.heads() * c.headDim();
-            int kv = c.kvHeads() * c.headDim();
-            int in = c.intermediateSize();
             float[] emb = ck.floats("model.embed_tokens.weight", c.vocabSize(), h);
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) {
                 String p = "model.layers." + i + ".";
-                layers.add(new Layer(
-                        vector(m, ck.floats(p + "input_layernorm.weight", h)),
-                        transposed(m, ck.floats(p + "self_attn.q_proj.weight", q, h), q, h),
-                        transposed(m, ck.floats(p + "self_attn.k_proj.weight", kv, h), kv, h),
-                        transposed(m, ck.floats(p + "self_attn.v_proj.weight", kv, h), kv, h),
-                        transposed(m, ck.floats(p + "self_attn.o_proj.weight", h, q), h, q),
-                        vector(m, ck.floats(p + "post_attention_layernorm.weight", h)),
-                        transposed(m, ck.floats(p + "mlp.gate_proj.weight", in, h), in, h),
-                        transposed(m, ck.floats(p + "mlp.up_proj.weight", in, h), in, h),
-                        transposed(m, ck.floats(p + "mlp.down_proj.weight", h, in), h, in)));
+                List<NDArray> projections = new ArrayList<>();
+                for (String proj : LlamaConfig.PROJECTIONS) {
+                    int[] s = c.projectionShape(proj);
+                    projections.add(transposed(m, ck.floats(LlamaConfig.projectionWeight(i, proj), s[0], s[1]), s[0], s[1]));
+                }
+                layers.add(Layer.of(vector(m, ck.floats(p + "input_layernorm.weight", h)),
+                        vector(m, ck.floats(p + "post_attention_layernorm.weight", h)), projections));
             }
             float[] head = c.tieWordEmbeddings() ? emb : ck.floats("lm_head.weight", c.vocabSize(), h);
             return new Llama(c, m, emb, transposed(m, head, c.vocabSize(), h),
@@ -106,27 +109,16 @@ public final class Llama implements AutoCloseable {
     }
 
     private void update(LoraAdapter adapter, int sign) throws BadInputException {
-        int h = config.hiddenSize();
-        int q = config.heads() * config.headDim();
-        int kv = config.kvHeads() * config.headDim();
-        int in = config.intermediateSize();
         int applied = 0;
         for (int i = 0; i < layers.size(); i++) {
-            String p = "model.layers." + i + ".";
-            Layer w = layers.get(i);
-            applied += update(adapter, sign, p + "self_attn.q_proj.weight", w.qT(), q, h)
-                    + update(adapter, sign, p + "self_attn.k_proj.weight", w.kT(), kv, h)
-                    + update(adapter, sign, p + "self_attn.v_proj.weight", w.vT(), kv, h)
-                    + update(adapter, sign, p + "self_attn.o_proj.weight", w.oT(), h, q)
-                    + update(adapter, sign, p + "mlp.gate_proj.weight", w.gateT(), in, h)
-                    + update(adapter, sign, p + "mlp.up_proj.weight", w.upT(), in, h)
-                    + update(adapter, sign, p + "mlp.down_proj.weight", w.downT(), h, in);
+            List<NDArray> transposed = layers.get(i).projections();
+            for (int k = 0; k < LlamaConfig.PROJECTIONS.size(); k++) {
+                String proj = LlamaConfig.PROJECTIONS.get(k);
+                int[] s = config.projectionShape(proj);
+                applied += update(adapter, sign, LlamaConfig.projectionWeight(i, proj), transposed.get(k), s[0], s[1]);
+            }
         }
-        if (applied != adapter.projectionCount()) {
-            throw new BadInputException(adapter.dir().resolve(LoraAdapter.WEIGHTS) + ": updates "
-                    + adapter.projectionCount() + " projections but this " + config.layers()
-                    + "-layer model has " + applied + " of them (adapter made for another model?)");
-        }
+        adapter.checkAllUsed(applied, config);
     }
 
     /** Wᵀ += sign·s·(B·A)ᵀ = sign·s·Aᵀ·Bᵀ; 1 when the projection was updated, else 0. */

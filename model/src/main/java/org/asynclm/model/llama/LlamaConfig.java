@@ -20,6 +20,30 @@ public record LlamaConfig(int vocabSize, int hiddenSize, int intermediateSize, i
                           boolean tieWordEmbeddings, int maxPositions, int bosTokenId, List<Integer> eosTokenIds,
                           String dtype) {
 
+    /** The seven linear projections of a layer, attention's four first, as transformers names them. */
+    public static final List<String> PROJECTIONS =
+            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+
+    /** The weight of a layer's projection, e.g. {@code model.layers.0.self_attn.q_proj.weight}. */
+    public static String projectionWeight(int layer, String projection) {
+        return "model.layers." + layer + (PROJECTIONS.indexOf(projection) < 4 ? ".self_attn." : ".mlp.") + projection
+                + ".weight";
+    }
+
+    /** [out, in] of a projection's weight. */
+    public int[] projectionShape(String projection) {
+        int q = heads * headDim;
+        int kv = kvHeads * headDim;
+        return switch (projection) {
+            case "q_proj" -> new int[] {q, hiddenSize};
+            case "k_proj", "v_proj" -> new int[] {kv, hiddenSize};
+            case "o_proj" -> new int[] {hiddenSize, q};
+            case "gate_proj", "up_proj" -> new int[] {intermediateSize, hiddenSize};
+            case "down_proj" -> new int[] {hiddenSize, intermediateSize};
+            default -> throw new IllegalArgumentException("not a projection: " + projection);
+        };
+    }
+
     /** Llama 3's frequency-dependent RoPE scaling. */
     public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
     }

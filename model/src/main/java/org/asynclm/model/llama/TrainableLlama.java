@@ -3,9 +3,11 @@ package org.asynclm.model.llama;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,17 +28,20 @@ public final class TrainableLlama implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> weights;
     private final Map<String, NDArray> trainable;
+    private final boolean lora;
     private final NDArray loraScale;
     private final LlamaOps ops;
     private final double[] inverseFrequencies;
 
+    /** {@code adapter} null: full fine-tuning. */
     private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> weights,
-                           Map<String, NDArray> trainable, double loraScale) {
+                           Map<String, NDArray> trainable, LoraAdapter adapter) {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
         this.trainable = Collections.unmodifiableMap(trainable);
-        this.loraScale = manager.full(new Shape(), (float) loraScale, ai.djl.ndarray.types.DataType.FLOAT32);
+        this.lora = adapter != null;
+        this.loraScale = manager.full(new Shape(), lora ? (float) adapter.scale() : 0f, DataType.FLOAT32);
         this.ops = LlamaOps.create(config, manager);
         this.inverseFrequencies = Rope.inverseFrequencies(config);
     }
@@ -57,54 +62,49 @@ public final class TrainableLlama implements AutoCloseable {
         NDManager m = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
-            Map<String, NDArray> trainable = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : shapes(c).entrySet()) {
-                long[] shape = e.getValue();
-                NDArray w = m.create(ck.floats(e.getKey(), shape), new Shape(shape));
-                weights.put(e.getKey(), w);
-                if (adapter == null) {
-                    w.setRequiresGradient(true);
-                    trainable.put(e.getKey(), w);
-                    continue;
-                }
-                var factors = shape.length == 2 && e.getKey().contains(".layers.")
-                        ? adapter.factors(e.getKey(), (int) shape[0], (int) shape[1]) : java.util.Optional.<LoraAdapter.Factors>empty();
-                if (factors.isPresent()) {
-                    String module = "base_model.model." + e.getKey().substring(0, e.getKey().length() - ".weight".length());
-                    NDArray a = m.create(factors.get().a(), new Shape(factors.get().rank(), shape[1]));
-                    NDArray b = m.create(factors.get().b(), new Shape(shape[0], factors.get().rank()));
-                    a.setRequiresGradient(true);
-                    b.setRequiresGradient(true);
-                    trainable.put(module + ".lora_A.weight", a);
-                    trainable.put(module + ".lora_B.weight", b);
-                }
+                weights.put(e.getKey(), m.create(ck.floats(e.getKey(), e.getValue()), new Shape(e.getValue())));
             }
-            return new TrainableLlama(c, m, weights, trainable, adapter == null ? 0 : adapter.scale());
+            Map<String, NDArray> trainable = adapter == null ? weights : factors(adapter, c, m);
+            trainable.values().forEach(p -> p.setRequiresGradient(true));
+            return new TrainableLlama(c, m, weights, trainable, adapter);
         } catch (BadInputException | RuntimeException e) {
             m.close();
             throw e;
         }
     }
 
+    /** The adapter's factors for the model's projections, by PEFT name; every factor must find its projection. */
+    private static Map<String, NDArray> factors(LoraAdapter adapter, LlamaConfig c, NDManager m)
+            throws BadInputException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (int i = 0; i < c.layers(); i++) {
+            for (String proj : LlamaConfig.PROJECTIONS) {
+                String weight = LlamaConfig.projectionWeight(i, proj);
+                int[] shape = c.projectionShape(proj);
+                var f = adapter.factors(weight, shape[0], shape[1]);
+                if (f.isPresent()) {
+                    out.put(LoraAdapter.factorName(weight, 'A'), m.create(f.get().a(), new Shape(f.get().rank(), shape[1])));
+                    out.put(LoraAdapter.factorName(weight, 'B'), m.create(f.get().b(), new Shape(shape[0], f.get().rank())));
+                }
+            }
+        }
+        adapter.checkAllUsed(out.size() / 2, c);
+        return out;
+    }
+
     /** Every weight's name and shape as transformers' LlamaForCausalLM has them. */
     static Map<String, long[]> shapes(LlamaConfig c) {
         long h = c.hiddenSize();
-        long q = (long) c.heads() * c.headDim();
-        long kv = (long) c.kvHeads() * c.headDim();
-        long in = c.intermediateSize();
         Map<String, long[]> out = new LinkedHashMap<>();
         out.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
         for (int i = 0; i < c.layers(); i++) {
-            String p = "model.layers." + i + ".";
-            out.put(p + "input_layernorm.weight", new long[] {h});
-            out.put(p + "self_attn.q_proj.weight", new long[] {q, h});
-            out.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
-            out.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
-            out.put(p + "self_attn.o_proj.weight", new long[] {h, q});
-            out.put(p + "post_attention_layernorm.weight", new long[] {h});
-            out.put(p + "mlp.gate_proj.weight", new long[] {in, h});
-            out.put(p + "mlp.up_proj.weight", new long[] {in, h});
-            out.put(p + "mlp.down_proj.weight", new long[] {h, in});
+            out.put("model.layers." + i + ".input_layernorm.weight", new long[] {h});
+            out.put("model.layers." + i + ".post_attention_layernorm.weight", new long[] {h});
+            for (String proj : LlamaConfig.PROJECTIONS) {
+                int[] s = c.projectionShape(proj);
+                out.put(LlamaConfig.projectionWeight(i, proj), new long[] {s[0], s[1]});
+            }
         }
         out.put("model.norm.weight", new long[] {h});
         if (!c.tieWordEmbeddings()) {
@@ -131,7 +131,7 @@ public final class TrainableLlama implements AutoCloseable {
         int h = config.hiddenSize();
         long[] rows = new long[t * h];
         for (int i = 0; i < t; i++) {
-            java.util.Arrays.fill(rows, i * h, (i + 1) * h, ids[i]);
+            Arrays.fill(rows, i * h, (i + 1) * h, ids[i]);
         }
         NDArray x = p("model.embed_tokens.weight").gather(manager.create(rows, new Shape(t, h)), 0);
         NDArray[] rope = ops.ropeTables(manager, inverseFrequencies, LlamaOps.positions(examples));
@@ -139,14 +139,14 @@ public final class TrainableLlama implements AutoCloseable {
         for (int l = 0; l < config.layers(); l++) {
             String n = "model.layers." + l + ".";
             NDArray normed = ops.rmsNorm(x, p(n + "input_layernorm.weight"));
-            NDArray q = proj(normed, n + "self_attn.q_proj").reshape(t, config.heads(), config.headDim());
-            NDArray k = proj(normed, n + "self_attn.k_proj").reshape(t, config.kvHeads(), config.headDim());
-            NDArray v = proj(normed, n + "self_attn.v_proj").reshape(t, config.kvHeads(), config.headDim());
+            NDArray q = proj(normed, l, "q_proj").reshape(t, config.heads(), config.headDim());
+            NDArray k = proj(normed, l, "k_proj").reshape(t, config.kvHeads(), config.headDim());
+            NDArray v = proj(normed, l, "v_proj").reshape(t, config.kvHeads(), config.headDim());
             NDArray attended = ops.attention(ops.rope(q, rope[0], rope[1]), ops.rope(k, rope[0], rope[1]), v, mask);
-            x = x.add(proj(attended, n + "self_attn.o_proj"));
+            x = x.add(proj(attended, l, "o_proj"));
             NDArray post = ops.rmsNorm(x, p(n + "post_attention_layernorm.weight"));
-            NDArray gate = proj(post, n + "mlp.gate_proj");
-            x = x.add(proj(ops.silu(gate).mul(proj(post, n + "mlp.up_proj")), n + "mlp.down_proj"));
+            NDArray gate = proj(post, l, "gate_proj");
+            x = x.add(proj(ops.silu(gate).mul(proj(post, l, "up_proj")), l, "down_proj"));
         }
         NDArray head = config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
         return ops.rmsNorm(x, p("model.norm.weight")).matMul(head.transpose());
@@ -156,15 +156,17 @@ public final class TrainableLlama implements AutoCloseable {
         return weights.get(name);
     }
 
-    /** x·Wᵀ, plus s·(x·Aᵀ)·Bᵀ when the module has LoRA factors. */
-    private NDArray proj(NDArray x, String module) {
-        NDArray y = x.matMul(p(module + ".weight").transpose());
-        NDArray a = trainable.get("base_model.model." + module + ".lora_A.weight");
-        if (a == null) {
+    /** x·Wᵀ for a layer's projection, plus s·(x·Aᵀ)·Bᵀ when it has LoRA factors. */
+    private NDArray proj(NDArray x, int layer, String projection) {
+        String weight = LlamaConfig.projectionWeight(layer, projection);
+        NDArray y = x.matMul(p(weight).transpose());
+        if (!lora) {
             return y;
         }
-        NDArray b = trainable.get("base_model.model." + module + ".lora_B.weight");
-        return y.add(x.matMul(a.transpose()).matMul(b.transpose()).mul(loraScale));
+        NDArray a = trainable.get(LoraAdapter.factorName(weight, 'A'));
+        return a == null ? y
+                : y.add(x.matMul(a.transpose()).matMul(trainable.get(LoraAdapter.factorName(weight, 'B')).transpose())
+                        .mul(loraScale));
     }
 
     /** Writes the weights as {@code model.safetensors} (f32) into {@code dir}. */
@@ -185,7 +187,7 @@ public final class TrainableLlama implements AutoCloseable {
 
     /** True when only LoRA factors train. */
     public boolean isLora() {
-        return !trainable.containsKey("model.norm.weight"); // full fine-tuning trains every weight
+        return lora;
     }
 
     @Override

@@ -30,8 +30,7 @@ import org.asynclm.runtime.BadInputException;
 public final class LoraAdapter {
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
-    public static final List<String> PROJECTIONS =
-            List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
+    public static final List<String> PROJECTIONS = LlamaConfig.PROJECTIONS;
 
     private static final Pattern TENSOR =
             Pattern.compile("base_model\\.model\\.(model\\.layers\\.\\d+\\.(?:self_attn|mlp)\\.(\\w+))\\.lora_([AB])\\.weight");
@@ -137,31 +136,22 @@ public final class LoraAdapter {
                             List<String> targets, long seed) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        int q = c.heads() * c.headDim();
-        int kv = c.kvHeads() * c.headDim();
-        Map<String, int[]> shapes = Map.of("q_proj", new int[] {q, c.hiddenSize()}, "k_proj", new int[] {kv, c.hiddenSize()},
-                "v_proj", new int[] {kv, c.hiddenSize()}, "o_proj", new int[] {c.hiddenSize(), q},
-                "gate_proj", new int[] {c.intermediateSize(), c.hiddenSize()},
-                "up_proj", new int[] {c.intermediateSize(), c.hiddenSize()},
-                "down_proj", new int[] {c.hiddenSize(), c.intermediateSize()});
         for (int layer = 0; layer < c.layers(); layer++) {
-            for (String t : PROJECTIONS) {
+            for (String t : PROJECTIONS) { // in this order whatever the order of targets, for the same draws
                 if (!targets.contains(t)) {
                     continue;
                 }
-                int out = shapes.get(t)[0];
-                int in = shapes.get(t)[1];
-                String module = "base_model.model.model.layers." + layer
-                        + (PROJECTIONS.indexOf(t) < 4 ? ".self_attn." : ".mlp.") + t;
+                int out = c.projectionShape(t)[0];
+                int in = c.projectionShape(t)[1];
                 float[] a = new float[rank * in];
                 double bound = 1 / Math.sqrt(in);
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
                 }
-                tensors.put(module + ".lora_A.weight", new Safetensors.Tensor(
-                        DType.F32, new long[] {rank, in}, a));
-                tensors.put(module + ".lora_B.weight", new Safetensors.Tensor(
-                        DType.F32, new long[] {out, rank}, new float[out * rank]));
+                String weight = LlamaConfig.projectionWeight(layer, t);
+                tensors.put(factorName(weight, 'A'), new Safetensors.Tensor(DType.F32, new long[] {rank, in}, a));
+                tensors.put(factorName(weight, 'B'),
+                        new Safetensors.Tensor(DType.F32, new long[] {out, rank}, new float[out * rank]));
             }
         }
         Files.createDirectories(dir);
@@ -206,9 +196,24 @@ public final class LoraAdapter {
         if (!targets.contains(projection)) {
             return Optional.empty();
         }
-        float[] a = factor("base_model.model." + module + ".lora_A.weight", rank, in);
-        float[] b = factor("base_model.model." + module + ".lora_B.weight", out, rank);
+        float[] a = factor(factorName(weightName, 'A'), rank, in);
+        float[] b = factor(factorName(weightName, 'B'), out, rank);
         return Optional.of(new Factors(a, b, rank));
+    }
+
+    /** PEFT's name for factor A or B of a base weight: {@code base_model.model.<module>.lora_A.weight}. */
+    public static String factorName(String weightName, char factor) {
+        String module = weightName.substring(0, weightName.length() - ".weight".length());
+        return "base_model.model." + module + ".lora_" + factor + ".weight";
+    }
+
+    /** Refuses an adapter with factors for projections the model does not have (made for a deeper model). */
+    public void checkAllUsed(int projectionsFound, LlamaConfig model) throws BadInputException {
+        if (projectionsFound != projectionCount()) {
+            throw new BadInputException(dir.resolve(WEIGHTS) + ": updates " + projectionCount()
+                    + " projections but this " + model.layers() + "-layer model has " + projectionsFound
+                    + " of them (adapter made for another model?)");
+        }
     }
 
     private float[] factor(String name, long rows, long cols) throws BadInputException {

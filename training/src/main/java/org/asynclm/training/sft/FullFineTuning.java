@@ -62,16 +62,16 @@ public final class FullFineTuning {
     }
 
     /**
-     * The row of step {@code step}: each pass over the rows has its own seeded order, so where a run is follows
-     * from the step alone and a resumed run reads the same rows.
+     * The order of the rows in pass {@code pass}: each pass has its own seeded order, so where a run is follows from
+     * the step alone and a resumed run reads the same rows.
      */
-    static int rowAt(int step, int rows, long seed) {
+    static List<Integer> passOrder(int pass, int rows, long seed) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             order.add(i);
         }
-        Collections.shuffle(order, new Random(seed * 0x9E3779B97F4A7C15L + step / rows));
-        return order.get(step % rows);
+        Collections.shuffle(order, new Random(seed * 0x9E3779B97F4A7C15L + pass));
+        return order;
     }
 
     public static void run(TrainableLlama model, List<Packing.Row> rows, Settings s, Start start, Listener listener,
@@ -84,8 +84,12 @@ public final class FullFineTuning {
             if (start.optimizerState() != null) {
                 adam.restore(start.step(), start.optimizerState(), params);
             }
+            List<Integer> order = passOrder(start.step() / rows.size(), rows.size(), s.seed());
             for (int step = start.step(); step < s.steps(); step++) {
-                Packing.Row row = rows.get(rowAt(step, rows.size(), s.seed()));
+                if (step > start.step() && step % rows.size() == 0) {
+                    order = passOrder(step / rows.size(), rows.size(), s.seed());
+                }
+                Packing.Row row = rows.get(order.get(step % rows.size()));
                 int tokens = TokenLoss.count(row.ids(), row.trained(), row.examples());
                 long t0 = System.nanoTime();
                 double loss;
