@@ -23,6 +23,11 @@ public interface Engine extends AutoCloseable {
 
     int contextLength();
 
+    /** The longest context the model takes; the runtime ends a turn that reaches it. */
+    default int maxContext() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     default void close() {
     }

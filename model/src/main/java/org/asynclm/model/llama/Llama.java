@@ -277,6 +277,10 @@ public final class Llama implements AutoCloseable {
                 }
                 cache.keys[l] = allK;
                 cache.values[l] = allV;
+                // Ops put their results in their operand's manager: lent to this step, the views attention takes of
+                // the cache are freed with it instead of pinning every superseded cache buffer until clear().
+                allK.tempAttach(step);
+                allV.tempAttach(step);
                 NDArray attended = ops.attention(q, allK, allV, attentionMask);
                 x = x.add(attended.matMul(w.oT()));
                 NDArray post = ops.rmsNorm(x, w.postNorm());

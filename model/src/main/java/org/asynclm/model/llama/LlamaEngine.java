@@ -75,6 +75,11 @@ public final class LlamaEngine implements Engine {
         return context.size();
     }
 
+    @Override
+    public int maxContext() {
+        return model.config().maxPositions();
+    }
+
     /** The logits for the next token, for tests and scoring. */
     public float[] nextLogits() {
         return next.clone();

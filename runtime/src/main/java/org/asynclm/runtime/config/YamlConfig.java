@@ -1,0 +1,214 @@
+package org.asynclm.runtime.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.asynclm.runtime.BadInputException;
+
+/**
+ * A config read in three layers: built-in defaults (a YAML resource listing every key), the user's YAML file, then
+ * {@code --set key=value} overrides; bound to an immutable record with snake_case keys. A key the defaults lack, a
+ * value of the wrong type or a failed check is one error line naming the file, the line and the key.
+ *
+ * @param kind     what the config is for, in messages ("datagen", "train")
+ * @param openMaps keys whose value is a free map (any keys), such as weights by name
+ */
+public record YamlConfig(String kind, String defaultsResource, Set<String> openMaps) {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** A bound config and where each key came from, for checks that name the place of a bad value. */
+    public record Loaded<T>(T value, Path file, Map<String, String> origin) {
+
+        public void check(boolean ok, String key, String message) throws BadInputException {
+            if (!ok) {
+                throw error(key, message);
+            }
+        }
+
+        public BadInputException error(String key, String message) {
+            return new BadInputException(where(origin, key, file) + key + ": " + message);
+        }
+    }
+
+    public ObjectNode defaults() {
+        try (InputStream in = YamlConfig.class.getResourceAsStream(defaultsResource)) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("built-in " + kind + " defaults are missing: " + defaultsResource, e);
+        }
+    }
+
+    /** {@code file} may be null (defaults only). */
+    public <T> Loaded<T> load(Path file, List<String> overrides, Class<T> type) throws BadInputException {
+        ObjectNode tree = defaults();
+        Map<String, String> origin = new HashMap<>(); // key path -> "file:line" or "--set"
+        if (file != null) {
+            Located user = read(file);
+            merge(tree, user.tree(), "", user.lines(), file, origin);
+        }
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--set " + o + ": expected key=value");
+            }
+            String key = o.substring(0, eq).strip();
+            JsonNode value;
+            try {
+                value = YAML.readTree(o.substring(eq + 1));
+            } catch (JsonProcessingException e) {
+                throw new BadInputException("--set " + key + ": cannot read the value: " + e.getOriginalMessage());
+            }
+            set(tree, key, value == null || value.isMissingNode() ? YAML.getNodeFactory().nullNode() : value);
+            origin.put(key, "--set");
+        }
+        try {
+            return new Loaded<>(YAML.treeToValue(tree, type), file, origin);
+        } catch (JsonProcessingException e) {
+            String key = pathOf(e);
+            throw new BadInputException(where(origin, key, file) + key + ": " + typeMessage(e));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
+        }
+    }
+
+    /** A parsed YAML file and the line of each key, keyed by dotted path. */
+    private record Located(ObjectNode tree, Map<String, Integer> lines) {
+    }
+
+    private Located read(Path file) throws BadInputException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such config file");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+        }
+        Map<String, Integer> lines = new HashMap<>();
+        try {
+            try (JsonParser p = YAML.getFactory().createParser(bytes)) {
+                JsonToken t;
+                while ((t = p.nextToken()) != null) {
+                    if (t == JsonToken.FIELD_NAME) {
+                        String parent = p.getParsingContext().getParent().pathAsPointer().toString();
+                        lines.putIfAbsent(dotted(parent + "/" + p.currentName()), p.currentTokenLocation().getLineNr());
+                    }
+                }
+            }
+            JsonNode tree = YAML.readTree(bytes);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new Located(YAML.createObjectNode(), lines);
+            }
+            if (!tree.isObject()) {
+                throw new BadInputException(file + ":1: a " + kind + " config is a YAML mapping of keys");
+            }
+            return new Located((ObjectNode) tree, lines);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": malformed YAML: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Copies the user's keys over the defaults, noting where each came from; an unknown key is an error. */
+    private void merge(ObjectNode base, ObjectNode user, String prefix, Map<String, Integer> lines, Path file,
+                       Map<String, String> origin) throws BadInputException {
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode known = base.get(e.getKey());
+            int line = lines.getOrDefault(key, 1);
+            boolean open = openMaps.contains(key);
+            if (known == null || (known.isObject() && !e.getValue().isObject() && !open)) {
+                throw new BadInputException(file + ":" + line + ": " + key + ": unknown key"
+                        + (known == null ? " (see 'asynclm " + kind + " --print-defaults' for every key)" : ""));
+            }
+            if (known.isObject() && e.getValue().isObject() && !open) {
+                merge((ObjectNode) known, (ObjectNode) e.getValue(), key, lines, file, origin);
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+            origin.put(key, file + ":" + line);
+        }
+    }
+
+    private void set(ObjectNode tree, String key, JsonNode value) throws BadInputException {
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = node.get(parts[i]);
+            if (next == null || !next.isObject()) {
+                throw new BadInputException("--set " + key + ": unknown key");
+            }
+            node = (ObjectNode) next;
+        }
+        String last = parts[parts.length - 1];
+        String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "";
+        if (!node.has(last) && !openMaps.contains(parent)) {
+            throw new BadInputException("--set " + key + ": unknown key");
+        }
+        node.set(last, value);
+    }
+
+    private static String where(Map<String, String> origin, String key, Path file) {
+        String o = origin.get(key);
+        if (o != null) {
+            return o.equals("--set") ? "--set " : o + ": ";
+        }
+        return file == null ? "" : file + ": ";
+    }
+
+    private static String pathOf(JsonProcessingException e) {
+        if (e instanceof JsonMappingException m) {
+            StringBuilder sb = new StringBuilder();
+            for (var ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    if (!sb.isEmpty()) {
+                        sb.append('.');
+                    }
+                    sb.append(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(ref.getFieldName()));
+                }
+            }
+            return sb.toString();
+        }
+        return "";
+    }
+
+    private static String typeMessage(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m.contains("must be [min, max]")) {
+            return "must be [min, max]";
+        }
+        if (m.startsWith("Cannot deserialize value of type")) {
+            String type = m.substring("Cannot deserialize value of type `".length(), m.indexOf('`', 34));
+            return "expected " + type.replace("java.lang.", "").replace("double[]", "[min, max]")
+                    .replaceAll("^org\\.asynclm\\.[a-z.]+\\.", "");
+        }
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private static String dotted(String pointer) {
+        return pointer.replaceFirst("^/", "").replace('/', '.');
+    }
+}
