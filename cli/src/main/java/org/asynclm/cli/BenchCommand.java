@@ -2,7 +2,18 @@ package org.asynclm.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.training.config.TrainConfig;
+import org.asynclm.training.data.TrainingSet;
+import org.asynclm.training.sft.Trainer;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class, BenchCommand.Model.class},
+        subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class, BenchCommand.Model.class,
+                BenchCommand.Train.class},
         footer = {"", "Example:", "  bin/asynclm bench runtime --json"})
 final class BenchCommand implements Runnable {
     @Spec
@@ -121,6 +133,86 @@ final class BenchCommand implements Runnable {
                     .row("decode ms/token, context 1024", r.decodeMsAt1024())
                     .row("swap us/token", r.swapMicrosPerToken())
                     .render());
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Training speed of a train config on its own data: a few warm-up steps, then the median "
+                    + "step time, tokens per second (every token of the packed rows) and the peak resident memory of "
+                    + "the process (Java heap and native tensors). Nothing is written.",
+                    "Compare with transformers on the same machine: tools/bench_train_transformers.py."},
+            footer = {"", "Example:", "  bin/asynclm bench train --config configs/train/tiny-cpu.yaml --json"})
+    static final class Train implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "A train config.")
+        Path config;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key.")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--steps", defaultValue = "20", description = "Measured steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--warmup-steps", defaultValue = "3", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+        int warmupSteps;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps < 1 || warmupSteps < 0) {
+                throw new BadInputException("--steps must be at least 1, --warmup-steps at least 0");
+            }
+            TrainConfig c = TrainConfig.load(config, sets);
+            TrainingSet data = TrainingSet.load(c,
+                    ModelCommand.tokenizer(Path.of(c.baseModel())));
+            int total = warmupSteps + steps;
+            Trainer.Settings settings = new Trainer.Settings(total,
+                    c.learningRate(), c.warmup(), c.weightDecay(), c.maxGradNorm(), c.seed(), 0,
+                    c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0);
+            List<Trainer.Step> done = new ArrayList<>();
+            Path scratch = Files.createTempDirectory("asynclm-bench-train");
+            try (TrainableLlama llama = TrainCommand.open(c, null, scratch.resolve("adapter"));
+                 Progress p = new Progress("bench train", total)) {
+                Trainer.run(llama, data.rows(), List.of(), settings,
+                        Trainer.Start.FRESH, s -> {
+                            done.add(s);
+                            p.accept(s.step());
+                        }, (step, optimizer) -> { });
+            } finally {
+                TrainCommand.deleteTree(scratch);
+            }
+            List<Trainer.Step> measured = done.subList(warmupSteps, done.size());
+            double[] seconds = measured.stream().mapToDouble(Trainer.Step::seconds).sorted()
+                    .toArray();
+            long tokens = measured.stream().mapToLong(Trainer.Step::tokens).sum();
+            double sum = Arrays.stream(seconds).sum();
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("config", config.toString());
+            o.put("method", c.method());
+            o.put("steps", steps);
+            o.put("rows_per_step", c.gradientAccumulation());
+            o.put("mean_tokens_per_step", (double) tokens / steps);
+            o.put("mean_row_tokens", data.rows().stream().mapToInt(org.asynclm.training.data.Packing.Row::length)
+                    .average().orElse(0));
+            o.put("seconds_per_token", sum / tokens);
+            o.put("step_seconds_median", seconds[seconds.length / 2]);
+            o.put("tokens_per_s", Math.round(tokens / sum));
+            o.put("peak_rss_mb", PeakMemory.residentMb());
+            if (json) {
+                spec.commandLine().getOut().println(Json.pretty(o));
+            } else {
+                Table t = new Table("config", "method", "steps", "tokens/step", "step s (median)", "tokens/s",
+                        "peak RSS MB");
+                t.row(config, c.method(), steps, String.format(Locale.ROOT, "%.0f", (double) tokens / steps),
+                        String.format(Locale.ROOT, "%.3f", seconds[seconds.length / 2]),
+                        Math.round(tokens / sum), PeakMemory.residentMb());
+                spec.commandLine().getOut().print(t.render());
+            }
             return 0;
         }
     }

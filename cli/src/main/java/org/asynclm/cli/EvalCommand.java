@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluations.",
-        subcommands = {EvalCommand.Latency.class, EvalBfclCommand.class},
+        subcommands = {EvalCommand.Latency.class, EvalBfclCommand.class, EvalSyntheticCommand.class},
         footer = {"", "Example:", "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --out runs/latency"})
 final class EvalCommand implements Runnable {
     @Spec

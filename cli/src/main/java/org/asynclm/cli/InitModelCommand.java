@@ -3,6 +3,7 @@ package org.asynclm.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.runtime.BadInputException;
@@ -58,12 +59,9 @@ final class InitModelCommand implements Callable<Integer> {
             }
             return direct;
         }
-        Path home = Path.of(System.getProperty("asynclm.home", "."));
-        for (Path base : new Path[] {home, Path.of("."), Path.of("..")}) {
-            Path p = base.resolve("configs/model/" + preset + ".yaml");
-            if (Files.exists(p)) {
-                return p;
-            }
+        Optional<Path> shipped = Shipped.find("configs/model/" + preset + ".yaml");
+        if (shipped.isPresent()) {
+            return shipped.get();
         }
         throw new BadInputException("--preset: no preset '" + preset + "' in configs/model/");
     }

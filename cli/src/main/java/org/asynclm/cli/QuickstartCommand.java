@@ -21,11 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Runs the pipeline end to end on the embedded defaults (CPU, no downloads) and prints where "
-                + "the report is. Today that is the latency experiment: synthetic parallel and multi-step-parallel "
-                + "tasks under the four methods, in the local and the cloud deployment, with the teacher engine.",
+        description = {"Runs the whole pipeline on the embedded defaults (CPU, no downloads) and prints where the "
+                + "report is: makes the tiny Llama (init-model), writes synthetic traces (datagen), trains it for "
+                + "--minutes (configs/train/tiny-cpu.yaml), checks what it learned (eval synthetic), and runs the "
+                + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
+                + "(and BFCL with --bfcl-dir). Each stage prints the command it stands for.",
                 "A second run reuses what is already there unless --force."},
-        footer = {"", "Examples:", "  bin/asynclm quickstart", "  bin/asynclm quickstart --fast --out runs/qs"})
+        footer = {"", "Examples:", "  bin/asynclm quickstart", "  bin/asynclm quickstart --fast --out runs/qs",
+                "  bin/asynclm quickstart --minutes 15 --out runs/qs-long"})
 final class QuickstartCommand implements Callable<Integer> {
     /** The paper's measured time to first token of GPT-4o, charged to every new request in the cloud deployment. */
     static final double PAPER_TTFT_MS = 310;
@@ -37,7 +40,12 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Where everything is written (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--fast", description = "Fewer scenarios, for CI.")
+    @Option(names = "--minutes", defaultValue = "6", paramLabel = "M",
+            description = "Training budget: the step count is fitted to it from the measured step time (default: "
+                    + "${DEFAULT-VALUE}; the whole quickstart then takes about 10 minutes on 2 cores).")
+    double minutes;
+
+    @Option(names = "--fast", description = "A few training steps and small evaluations, for CI (about 2 minutes).")
     boolean fast;
 
     @Option(names = "--force", description = "Redo every stage even if its output exists.")
@@ -50,43 +58,153 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Also run the latency experiment on BFCL's parallel and multi-step-parallel tasks.")
     Path bfclDir;
 
+    private PrintWriter o;
+
     @Override
     public Integer call() throws IOException, BadInputException {
-        PrintWriter o = spec.commandLine().getOut();
+        if (!(minutes > 0)) {
+            throw new BadInputException("--minutes must be positive");
+        }
+        o = spec.commandLine().getOut();
+        Files.createDirectories(out);
+        Path model = out.resolve("tiny-model");
+        Path traces = out.resolve("synthetic.jsonl");
+        Path trainDir = out.resolve("train");
+        Path learning = out.resolve("learning.json");
+        String datagenConfig = shipped("configs/datagen/synthetic.yaml");
+        String trainConfig = shipped("configs/train/tiny-cpu.yaml");
+
+        stage("model", Files.exists(model.resolve("model.safetensors")), model, "init-model", "--preset", "tiny",
+                "--out", model.toString(), "--seed", String.valueOf(seed), "--force");
+        stage("traces", Files.exists(traces), traces, "datagen", "--config", datagenConfig, "--n",
+                fast ? "300" : "4000", "--seed", String.valueOf(seed), "--out", traces.toString());
+        List<String> data = List.of("--set", "base_model=" + quoted(model), "--set", "train_data=" + quoted(traces));
+        Path checkpoint = finishedCheckpoint(trainDir);
+        if (checkpoint == null || force) {
+            int steps = fast ? 30 : stepsFor(trainConfig, data);
+            List<String> train = new ArrayList<>(List.of("train", "--config", trainConfig, "--out",
+                    trainDir.toString(), "--max-steps", String.valueOf(steps)));
+            train.addAll(data);
+            if (fast) {
+                train.addAll(List.of("--set", "eval_every=10", "--set", "save_every=0"));
+            }
+            stage("train", false, trainDir, train.toArray(String[]::new));
+            checkpoint = finishedCheckpoint(trainDir);
+        } else {
+            o.println("train: reusing " + checkpoint + " (--force to redo)");
+        }
+        stage("learning", Files.exists(learning), learning, "eval", "synthetic", "--model", checkpoint.toString(),
+                "--config", datagenConfig, "--n", fast ? "10" : "100", "--seed", String.valueOf(seed + 1),
+                "--out", learning.toString());
         Path latencyDir = out.resolve("latency");
+        latency(latencyDir);
+        Path index = out.resolve("index.html");
+        QuickstartPage.write(index, trainDir, checkpoint, learning, latencyDir);
+        o.println();
+        o.println("report: " + index.toAbsolutePath());
+        return 0;
+    }
+
+    /** Runs one stage as the command it stands for, unless its output exists; a failed stage ends the quickstart. */
+    private void stage(String name, boolean done, Path output, String... args) throws BadInputException {
+        if (done && !force) {
+            o.println(name + ": reusing " + output + " (--force to redo)");
+            return;
+        }
+        o.println();
+        o.println("== " + name + ": bin/asynclm " + String.join(" ", args));
+        o.flush();
+        int code = Main.run(args, o, spec.commandLine().getErr());
+        if (code != 0) {
+            throw new BadInputException("quickstart: stage " + name + " failed (exit " + code + ")");
+        }
+    }
+
+    /**
+     * How many steps of the config fit in --minutes: the time per token of a few measured steps times the mean
+     * tokens of a step over all the rows (the first few rows alone can be much shorter than the average).
+     */
+    private int stepsFor(String trainConfig, List<String> data) throws BadInputException {
+        List<String> args = new ArrayList<>(List.of("bench", "train", "--config", trainConfig, "--steps", "10",
+                "--warmup-steps", "2", "--json"));
+        args.addAll(data);
+        java.io.StringWriter json = new java.io.StringWriter();
+        o.println();
+        o.println("== timing training steps: bin/asynclm " + String.join(" ", args));
+        o.flush();
+        if (Main.run(args.toArray(String[]::new), new PrintWriter(json), spec.commandLine().getErr()) != 0) {
+            throw new BadInputException("quickstart: timing the training steps failed");
+        }
+        JsonNode bench;
+        try {
+            bench = Json.MAPPER.readTree(json.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        double stepSeconds = bench.get("seconds_per_token").asDouble() * bench.get("mean_row_tokens").asDouble();
+        int steps = (int) Math.max(20, Math.floor(minutes * 60 / stepSeconds));
+        o.printf(java.util.Locale.ROOT, "about %.2f s a step: %d steps in %.1f minutes%n", stepSeconds, steps, minutes);
+        return steps;
+    }
+
+    /** The newest checkpoint of a train run that reached its last step, or null. */
+    static Path finishedCheckpoint(Path trainDir) throws IOException {
+        if (!Files.isDirectory(trainDir)) {
+            return null;
+        }
+        try (var dirs = Files.list(trainDir)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+")).toList()) {
+                Path state = d.resolve("trainer_state.json");
+                if (Files.exists(state)) {
+                    JsonNode n = Json.MAPPER.readTree(state.toFile());
+                    if (n.path("step").asInt() == n.path("steps").asInt(-1)) {
+                        return d;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void latency(Path latencyDir) throws IOException, BadInputException {
         Path report = latencyDir.resolve("report.json");
         if (!force && Files.exists(report) && (bfclDir == null || Files.readString(report).contains("\"multi-step-parallel\""))) {
             o.println("latency: reusing " + report + " (--force to redo)");
             o.print(reusedSummary(report));
-        } else {
-            int n = fast ? 50 : 200;
-            List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC_NAIVE, Method.ASYNC);
-            CostModel local = new CostModel(CostModel.msToNanos(5), CostModel.msToNanos(0.05),
-                    CostModel.Deployment.LOCAL, 0, 0);
-            CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
-                    CostModel.msToNanos(PAPER_TTFT_MS), 0);
-            List<LatencyReport.Entry> entries = new ArrayList<>();
-            List<String> datasets = new ArrayList<>(List.of("synthetic-parallel", "synthetic-multi-step-parallel"));
-            if (bfclDir != null) {
-                datasets.addAll(List.of("parallel", "multi-step-parallel"));
-            }
-            for (String d : datasets) {
-                List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
-                        LatencyDistribution.PAPER_EVAL_TOOLS, null);
-                for (CostModel cost : List.of(local, cloud)) {
-                    entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), "byte", seed, cost,
-                            LatencyDistribution.PAPER_EVAL_TOOLS, "lpt",
-                            methods));
-                }
-            }
-            EvalCommand.write(latencyDir, entries);
-            o.print(EvalCommand.summary(entries));
+            return;
         }
-        Path index = out.resolve("index.html");
-        LatencyReportIndex.write(index, latencyDir);
         o.println();
-        o.println("report: " + index.toAbsolutePath());
-        return 0;
+        o.println("== latency: Sync, Sync-Parallel, Async-Naive and Async with the teacher engine (eval latency)");
+        int n = fast ? 50 : 200;
+        List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC_NAIVE, Method.ASYNC);
+        CostModel local = new CostModel(CostModel.msToNanos(5), CostModel.msToNanos(0.05),
+                CostModel.Deployment.LOCAL, 0, 0);
+        CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
+                CostModel.msToNanos(PAPER_TTFT_MS), 0);
+        List<LatencyReport.Entry> entries = new ArrayList<>();
+        List<String> datasets = new ArrayList<>(List.of("synthetic-parallel", "synthetic-multi-step-parallel"));
+        if (bfclDir != null) {
+            datasets.addAll(List.of("parallel", "multi-step-parallel"));
+        }
+        for (String d : datasets) {
+            List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
+                    LatencyDistribution.PAPER_EVAL_TOOLS, null);
+            for (CostModel cost : List.of(local, cloud)) {
+                entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), "byte", seed, cost,
+                        LatencyDistribution.PAPER_EVAL_TOOLS, "lpt", methods));
+            }
+        }
+        EvalCommand.write(latencyDir, entries);
+        o.print(EvalCommand.summary(entries));
+    }
+
+    private static String shipped(String relative) throws BadInputException {
+        return Shipped.find(relative).orElseThrow(() -> new BadInputException("quickstart: " + relative
+                + " not found (run it from the asynclm directory, or through bin/asynclm)")).toString();
+    }
+
+    private static String quoted(Path p) {
+        return "\"" + p.toString().replace("\\", "/") + "\"";
     }
 
     private static String reusedSummary(Path report) throws IOException {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,121 +22,108 @@ import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
-import org.asynclm.training.data.Packing;
-import org.asynclm.training.data.TraceExamples;
+import org.asynclm.training.config.TrainConfig;
+import org.asynclm.training.data.TrainingSet;
 import org.asynclm.training.optim.AdamW;
-import org.asynclm.training.sft.FullFineTuning;
+import org.asynclm.training.sft.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Fine-tuning of a checkpoint on native traces (CPU, fp32): every weight, or with --lora-rank "
-                + "a LoRA adapter on a frozen base. The loss is taken on what the model writes (see train-data), one "
-                + "packed row per step, AdamW with warm-up and cosine decay, gradients clipped to a global norm.",
-                "Writes OUT/metrics.jsonl (one line per step) and OUT/checkpoint-STEP directories (every "
-                        + "--save-every steps and at the end, the last --keep kept): the Hugging Face layout that model "
-                        + "score, generate and eval take as --model, plus the optimizer state and step, so --resume "
-                        + "continues the very same run."},
-        footer = {"", "Example:", "  bin/asynclm train --model runs/tiny-model --traces runs/traces.jsonl "
-                + "--out runs/train --steps 200 --lr 1e-3"})
+        description = {"Fine-tuning of a checkpoint on native traces: every weight (method full) or a LoRA adapter on "
+                + "a frozen base (method lora). The loss is taken on what the model writes (see train-data); packed "
+                + "rows, gradient accumulation, AdamW with warm-up and cosine decay, gradients clipped to a global "
+                + "norm, held-out loss every eval_every steps.",
+                "Settings: the built-in defaults (--print-defaults), then --config, then --set and the shortcut "
+                        + "options. Writes OUT/metrics.jsonl (one line per step), OUT/loss.png and OUT/checkpoint-STEP "
+                        + "directories (every save_every steps and at the end, the last `keep` kept): the Hugging Face "
+                        + "layout (or a PEFT adapter) that model score, generate, eval and export take, plus the "
+                        + "optimizer state and step, so --resume continues the very same run."},
+        footer = {"", "Examples:", "  bin/asynclm train --config configs/train/tiny-cpu.yaml --out runs/train",
+                "  bin/asynclm train --config configs/train/tiny-lora-cpu.yaml --set lora.rank=4 --max-steps 50",
+                "  bin/asynclm train --model runs/tiny-model --traces runs/traces.jsonl --out runs/train --steps 200"})
 final class TrainCommand implements Callable<Integer> {
     private static final List<String> COPIED = List.of("config.json", "generation_config.json", "tokenizer.json",
             "tokenizer_config.json");
+    /** Keys a resumed run may change: they decide what is written, not what is learned. */
+    private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("save_every", "keep", "eval_every",
+            "eval_rows", "device");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The checkpoint to start from.")
-    Path model;
+    @Option(names = "--config", paramLabel = "FILE", description = "A train config (configs/train/*.yaml).")
+    Path config;
 
-    @Option(names = "--traces", required = true, paramLabel = "FILE", description = "Native trace JSONL.")
-    Path traces;
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set lora.rank=4.")
+    List<String> sets = new ArrayList<>();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/train-CONFIG, or runs/train).")
     Path out;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = {"--max-steps", "--steps"}, paramLabel = "N", description = "Optimiser steps (config key steps).")
+    Integer steps;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--model", paramLabel = "DIR", description = "The checkpoint to start from (config key base_model).")
+    Path model;
 
-    @Option(names = "--warmup", defaultValue = "0.1", description = "Share of steps warming up (default: ${DEFAULT-VALUE}).")
-    double warmup;
+    @Option(names = "--traces", paramLabel = "FILE", description = "Native trace JSONL (config key train_data).")
+    Path traces;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (config key learning_rate).")
+    Double lr;
 
-    @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Clip gradients to this global norm (default: ${DEFAULT-VALUE}).")
-    double maxGradNorm;
-
-    @Option(names = "--max-length", defaultValue = "4096", description = "Longest example in tokens (default: ${DEFAULT-VALUE}).")
-    int maxLength;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the row order (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--save-every", defaultValue = "0", description = "Checkpoint every N steps; 0: only at the end (default: ${DEFAULT-VALUE}).")
-    int saveEvery;
-
-    @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept, newest first (default: ${DEFAULT-VALUE}).")
-    int keep;
+    @Option(names = "--lora-rank", paramLabel = "R", description = "Train a LoRA adapter of this rank (method lora, lora.rank).")
+    Integer loraRank;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue from a checkpoint of this run (OUT/checkpoint-STEP).")
     Path resume;
 
-    @Option(names = "--lora-rank", defaultValue = "0", description = "Train a LoRA adapter of this rank instead of every weight; 0: full fine-tuning (default: ${DEFAULT-VALUE}).")
-    int loraRank;
+    @Option(names = "--print-defaults", description = "Print every config key with its default and exit.")
+    boolean printDefaults;
 
-    @Option(names = "--lora-alpha", description = "LoRA alpha (default: twice the rank).")
-    Double loraAlpha;
-
-    @Option(names = "--lora-targets", split = ",", paramLabel = "P,...",
-            description = "Projections the adapter updates (default: all of q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj).")
-    List<String> loraTargets;
+    private TrainConfig c;
+    private Path base;
 
     @Override
     public Integer call() throws BadInputException, IOException {
-        if (steps < 1 || !(lr > 0) || !(warmup >= 0 && warmup < 1) || maxLength < 2 || saveEvery < 0 || keep < 1
-                || loraRank < 0) {
-            throw new BadInputException("--steps must be at least 1, --lr positive, --warmup in [0, 1), "
-                    + "--max-length at least 2, --save-every at least 0, --keep at least 1, --lora-rank at least 0");
-        }
-        List<String> targets = loraTargets == null ? LoraAdapter.PROJECTIONS : loraTargets;
-        for (String t : targets) {
-            if (!LoraAdapter.PROJECTIONS.contains(t)) {
-                throw new BadInputException("--lora-targets: '" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
-            }
-        }
-        FullFineTuning.Start start = resume == null ? FullFineTuning.Start.FRESH : resumeFrom(resume);
-        TraceExamples.Result data = TraceExamples.read(traces, ModelCommand.tokenizer(model), maxLength,
-                TraceExamples.Overlong.DROP);
-        if (data.examples().isEmpty()) {
-            throw new BadInputException(traces + ": no example fits --max-length " + maxLength + " ("
-                    + data.dropped() + " dropped)");
-        }
-        List<Packing.Row> rows = Packing.pack(data.examples(), maxLength);
-        Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
-        List<FullFineTuning.Step> done = new ArrayList<>();
-        FullFineTuning.Settings settings = new FullFineTuning.Settings(steps, lr, warmup, weightDecay, maxGradNorm,
-                seed, saveEvery);
+        if (printDefaults) {
+            try (var in = TrainConfig.class.getResourceAsStream(TrainConfig.DEFAULTS)) {
+                o.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return 0;
+        }
+        c = TrainConfig.load(config, overrides());
+        base = Path.of(c.baseModel());
+        if (out == null) {
+            out = Path.of("runs", config == null ? "train"
+                    : "train-" + config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        }
+        Trainer.Start start = resume == null ? Trainer.Start.FRESH : resumeFrom(resume);
+        TrainingSet data = TrainingSet.load(c, ModelCommand.tokenizer(base));
+        int total = c.totalSteps(data.rows().size());
+        Files.createDirectories(out);
+        List<Trainer.Step> done = new ArrayList<>();
+        Trainer.Settings settings = new Trainer.Settings(total, c.learningRate(), c.warmup(), c.weightDecay(),
+                c.maxGradNorm(), c.seed(), c.saveEvery(), c.gradientAccumulation(), c.evalEvery(),
+                c.isLora() ? c.lora().dropout() : 0);
         ObjectMapper json = new ObjectMapper();
         Path metricsFile = out.resolve("metrics.jsonl");
         List<String> earlier = resume == null || !Files.exists(metricsFile) ? List.of()
                 : Files.readAllLines(metricsFile).stream().limit(start.step()).toList();
         Path[] last = new Path[1];
-        try (TrainableLlama llama = open(targets);
+        try (TrainableLlama llama = open(c, resume, initialAdapter());
              BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8);
-             Progress progress = new Progress("train", steps)) {
+             Progress progress = new Progress("train", total)) {
             for (String line : earlier) { // a resumed run continues the log of the steps it kept
                 metrics.write(line);
                 metrics.write('\n');
             }
             progress.accept(start.step());
-            FullFineTuning.run(llama, rows, settings, start, s -> {
+            Trainer.run(llama, data.rows(), data.evalRows(), settings, start, s -> {
                 done.add(s);
                 try {
                     metrics.write(json.writeValueAsString(metricLine(s)));
@@ -147,48 +133,82 @@ final class TrainCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
                 progress.accept(s.step());
-            }, (step, optimizer) -> last[0] = writeCheckpoint(llama, optimizer, step, data, rows.size(),
+            }, (step, optimizer) -> last[0] = writeCheckpoint(llama, optimizer, step, total, data,
                     done.get(done.size() - 1).loss()));
-        } catch (FullFineTuning.DivergedException e) {
+        } catch (Trainer.DivergedException e) {
             spec.commandLine().getErr().println("asynclm: " + e.getMessage());
             return 1;
         }
         if (done.isEmpty()) {
-            throw new BadInputException("--resume " + resume + ": already at step " + start.step() + " of --steps "
-                    + steps);
+            throw new BadInputException("--resume " + resume + ": already at step " + start.step() + " of " + total);
         }
-        o.print(summary(data, rows.size(), done));
+        Path chart = LossChart.write(out.resolve("loss.png"), metricsFile, spec.commandLine().getErr());
+        o.print(summary(data, done));
         o.println("checkpoint: " + last[0]);
+        if (chart != null) {
+            o.println("loss curve: " + chart);
+        }
         return 0;
     }
 
-    private static ObjectNode metricLine(FullFineTuning.Step s) {
+    /** The shortcut options as config overrides, after --set so they win. */
+    private List<String> overrides() {
+        List<String> all = new ArrayList<>(sets);
+        if (model != null) {
+            all.add("base_model=" + quoted(model));
+        }
+        if (traces != null) {
+            all.add("train_data=" + quoted(traces));
+        }
+        if (steps != null) {
+            all.add("steps=" + steps);
+        }
+        if (lr != null) {
+            all.add("learning_rate=" + lr);
+        }
+        if (loraRank != null) {
+            all.add("method=lora");
+            all.add("lora.rank=" + loraRank);
+        }
+        return all;
+    }
+
+    private static String quoted(Path p) {
+        return "\"" + p.toString().replace("\\", "/") + "\"";
+    }
+
+    private static ObjectNode metricLine(Trainer.Step s) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("step", s.step());
         n.put("loss", s.loss());
+        if (s.evalLoss() != null) {
+            n.put("eval_loss", s.evalLoss());
+        }
         n.put("lr", s.learningRate());
         n.put("grad_norm", s.gradNorm());
         n.put("tokens", s.tokens());
         n.put("trained_tokens", s.trainedTokens());
         n.put("seconds", s.seconds());
+        n.put("tokens_per_second", Math.round(s.tokens() / s.seconds()));
         return n;
     }
 
     /**
      * The model to train: the base (or a checkpoint to resume) for full fine-tuning; for LoRA the frozen base with
-     * the resumed adapter or a new one, initialised as PEFT does from --seed.
+     * the resumed adapter or a new one written to {@code newAdapter}, initialised as PEFT does from the seed.
      */
-    private TrainableLlama open(List<String> targets) throws BadInputException, IOException {
-        if (loraRank == 0) {
-            return TrainableLlama.load(resume == null ? model : resume, Device.cpu());
+    static TrainableLlama open(TrainConfig c, Path resume, Path newAdapter) throws BadInputException, IOException {
+        Device device = Device.fromName(c.device());
+        Path base = Path.of(c.baseModel());
+        if (!c.isLora()) {
+            return TrainableLlama.load(resume == null ? base : resume, device);
         }
         if (resume == null) {
-            Path init = initialAdapter();
-            deleteTree(init);
-            LoraAdapter.init(init, LlamaConfig.read(model.resolve("config.json")), loraRank,
-                    loraAlpha == null ? 2.0 * loraRank : loraAlpha, targets, seed);
+            deleteTree(newAdapter);
+            LoraAdapter.init(newAdapter, LlamaConfig.read(base.resolve("config.json")), c.lora().rank(),
+                    c.lora().alpha(), c.lora().dropout(), c.lora().targets(), c.seed());
         }
-        return TrainableLlama.withAdapter(model, resume == null ? initialAdapter() : resume, Device.cpu());
+        return TrainableLlama.withAdapter(base, resume == null ? newAdapter : resume, device);
     }
 
     private Path initialAdapter() {
@@ -196,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The step and optimizer state of a checkpoint, after checking it belongs to a run with these settings. */
-    private FullFineTuning.Start resumeFrom(Path dir) throws BadInputException {
+    private Trainer.Start resumeFrom(Path dir) throws BadInputException {
         Path stateFile = dir.resolve("trainer_state.json");
         JsonNode state;
         try {
@@ -204,54 +224,57 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException(stateFile + ": cannot read (is --resume a checkpoint of a train run?)");
         }
-        Map<String, Object> expected = new LinkedHashMap<>();
-        expected.put("steps", (double) steps);
-        expected.put("learning_rate", lr);
-        expected.put("warmup", warmup);
-        expected.put("weight_decay", weightDecay);
-        expected.put("max_grad_norm", maxGradNorm);
-        expected.put("max_length", (double) maxLength);
-        expected.put("seed", (double) seed);
-        expected.put("lora_rank", (double) loraRank);
-        for (Map.Entry<String, Object> e : expected.entrySet()) {
-            if (state.path(e.getKey()).asDouble(Double.NaN) != (double) e.getValue()) {
-                throw new BadInputException(stateFile + ": " + e.getKey() + ": the run used " + state.path(e.getKey())
+        JsonNode now = CONFIG_JSON.valueToTree(c);
+        for (var it = now.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode then = state.path("config").path(e.getKey());
+            if (!MAY_CHANGE.contains(e.getKey()) && !sameSetting(then, e.getValue())) {
+                throw new BadInputException(stateFile + ": " + e.getKey() + ": the run used " + then
                         + ", this command " + e.getValue() + "; resume with the same settings");
             }
         }
-        return new FullFineTuning.Start(state.path("step").asInt(), dir.resolve("optimizer.safetensors"));
+        return new Trainer.Start(state.path("step").asInt(), dir.resolve("optimizer.safetensors"));
     }
 
+    private static boolean sameSetting(JsonNode a, JsonNode b) {
+        return a.isNumber() && b.isNumber() ? a.asDouble() == b.asDouble() : a.equals(b);
+    }
+
+    private static final ObjectMapper CONFIG_JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+
     /**
-     * OUT/checkpoint-STEP: the base checkpoint's config and tokenizer with the trained weights, the optimizer's
-     * moments and trainer_state.json (step and settings, so --resume can continue); renamed into place only when
-     * complete. Older checkpoints beyond --keep are removed.
+     * OUT/checkpoint-STEP: the base checkpoint's config and tokenizer with the trained weights (or the adapter), the
+     * optimizer's moments and trainer_state.json (step and config, so --resume can continue); renamed into place only
+     * when complete. Older checkpoints beyond {@code keep} are removed.
      */
-    private Path writeCheckpoint(TrainableLlama llama, AdamW optimizer, int step, TraceExamples.Result data,
-                                 int rows, double loss) throws IOException {
+    private Path writeCheckpoint(TrainableLlama llama, AdamW optimizer, int step, int total, TrainingSet data,
+                                 double loss) throws IOException {
         Path target = out.resolve("checkpoint-" + step);
         Path tmp = Files.createTempDirectory(out, ".checkpoint");
         try {
             if (llama.isLora()) { // an adapter in PEFT's layout, to use with --model BASE --adapter DIR
-                Files.copy(initialAdapter().resolve(LoraAdapter.CONFIG), tmp.resolve(LoraAdapter.CONFIG));
+                Path adapterConfig = (resume != null ? resume : initialAdapter()).resolve(LoraAdapter.CONFIG);
+                Files.copy(adapterConfig, tmp.resolve(LoraAdapter.CONFIG));
                 llama.writeAdapterWeights(tmp);
             } else {
                 for (String f : COPIED) {
-                    if (Files.exists(model.resolve(f))) {
-                        Files.copy(model.resolve(f), tmp.resolve(f));
+                    if (Files.exists(base.resolve(f))) {
+                        Files.copy(base.resolve(f), tmp.resolve(f));
                     }
                 }
                 llama.writeWeights(tmp);
             }
             Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), Map.of("format", "pt"));
             ObjectNode state = JsonNodeFactory.instance.objectNode();
-            state.put("step", step).put("mode", llama.isLora() ? "lora" : "full").put("lora_rank", loraRank);
-            state.put("trained_from", model.toAbsolutePath().toString());
-            state.put("traces", traces.toAbsolutePath().toString());
-            state.put("steps", steps).put("learning_rate", lr).put("warmup", warmup).put("weight_decay", weightDecay)
-                    .put("max_grad_norm", maxGradNorm).put("max_length", maxLength).put("seed", seed);
-            state.put("examples", data.examples().size()).put("dropped", data.dropped()).put("rows", rows);
+            state.put("step", step).put("steps", total).put("mode", c.method());
+            state.put("base_model", base.toAbsolutePath().toString());
+            state.put("train_data", Path.of(c.trainData()).toAbsolutePath().toString());
+            state.put("examples", data.train().examples().size()).put("dropped", data.train().dropped())
+                    .put("truncated", data.train().truncated()).put("rows", data.rows().size())
+                    .put("eval_examples", data.evalExamples()).put("eval_rows", data.evalRows().size());
             state.put("loss", loss);
+            state.set("config", CONFIG_JSON.valueToTree(c));
             Files.writeString(tmp.resolve("trainer_state.json"), Json.pretty(state));
             deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -265,13 +288,13 @@ final class TrainCommand implements Callable<Integer> {
                             (Path d) -> Integer.parseInt(d.getFileName().toString().substring(11))).reversed())
                     .toList();
         }
-        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+        for (Path old : all.subList(Math.min(c.keep(), all.size()), all.size())) {
             deleteTree(old);
         }
         return target;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -282,15 +305,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static String summary(TraceExamples.Result data, int rows, List<FullFineTuning.Step> done) {
+    private static String summary(TrainingSet data, List<Trainer.Step> done) {
         int k = Math.max(1, Math.min(10, done.size() / 2));
-        double first = done.subList(0, k).stream().mapToDouble(FullFineTuning.Step::loss).average().orElse(0);
-        double last = done.subList(done.size() - k, done.size()).stream().mapToDouble(FullFineTuning.Step::loss)
+        double first = done.subList(0, k).stream().mapToDouble(Trainer.Step::loss).average().orElse(0);
+        double last = done.subList(done.size() - k, done.size()).stream().mapToDouble(Trainer.Step::loss)
                 .average().orElse(0);
-        double seconds = done.stream().mapToDouble(FullFineTuning.Step::seconds).sum();
-        long tokens = done.stream().mapToLong(FullFineTuning.Step::tokens).sum();
-        return new Table("examples", "rows", "steps", "loss first " + k, "loss last " + k, "tokens/s",
-                "seconds").row(data.examples().size(), rows, done.size(), first, last,
+        Double eval = done.get(done.size() - 1).evalLoss();
+        double seconds = done.stream().mapToDouble(Trainer.Step::seconds).sum();
+        long tokens = done.stream().mapToLong(Trainer.Step::tokens).sum();
+        return new Table("examples", "rows", "steps", "loss first " + k, "loss last " + k, "held-out loss",
+                "tokens/s", "seconds").row(data.train().examples().size(), data.rows().size(), done.size(), first,
+                last, eval == null ? "-" : String.format(Locale.ROOT, "%.4f", eval),
                 String.format(Locale.ROOT, "%.0f", tokens / seconds), String.format(Locale.ROOT, "%.1f", seconds))
                 .render();
     }

@@ -124,12 +124,20 @@ class CliTest {
         assertTrue(first.out().contains("report: " + out.resolve("index.html").toAbsolutePath()), first.out());
         String index = Files.readString(out.resolve("index.html"));
         assertTrue(index.contains("href=\"latency/report.html\""));
+        assertTrue(index.contains("src=\"train/loss.png\""), index);
+        assertTrue(index.contains("href=\"learning.json\""), index);
+        assertTrue(first.out().contains("== train: bin/asynclm train --config"), first.out());
+        JsonNode learning = new ObjectMapper().readTree(out.resolve("learning.json").toFile());
+        assertEquals(10, learning.get("runs").size());
+        assertTrue(Files.exists(QuickstartCommand.finishedCheckpoint(out.resolve("train")).resolve("model.safetensors")));
         JsonNode report = new ObjectMapper().readTree(out.resolve("latency/report.json").toFile());
         assertEquals(4, report.get("experiments").size());
         long written = Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis();
         Result second = run("quickstart", "--fast", "--out", out.toString());
         assertEquals(0, second.code());
-        assertTrue(second.out().contains("reusing"), second.out());
+        for (String stage : new String[] {"model", "traces", "train", "learning", "latency"}) {
+            assertTrue(second.out().contains(stage + ": reusing"), second.out());
+        }
         assertEquals(written, Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis());
     }
 
@@ -195,7 +203,8 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "simulate", "bench", "bench runtime", "bench datagen", "eval", "eval latency",
             "quickstart", "datagen", "datagen validate", "bfcl", "bfcl score", "init-model", "model",
-            "model score", "generate", "bench model", "eval bfcl", "bfcl download", "train-data", "train"})
+            "model score", "generate", "bench model", "eval bfcl", "bfcl download", "train-data", "train",
+            "eval synthetic", "export", "bench train"})
     void everyCommandHasHelpWithAnExample(String command) {
         String[] args = (command + " --help").strip().split(" ");
         Result r = run(args);

@@ -87,7 +87,7 @@ class ModelCliTest {
         Path run = dir.resolve("train");
         CliTest.Result r = CliTest.run("train", "--model", model.toString(), "--traces",
                 "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "3e-3",
-                "--warmup", "0", "--max-length", "2400");
+                "--set", "warmup=0", "--set", "max_length=2400", "--set", "eval_fraction=0");
         assertEquals(0, r.code(), r.err());
         java.util.List<JsonNode> steps = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
@@ -111,7 +111,7 @@ class ModelCliTest {
         Path run = dir.resolve("lora");
         CliTest.Result r = CliTest.run("train", "--model", model.toString(), "--traces",
                 "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "1e-2",
-                "--warmup", "0", "--max-length", "2400", "--lora-rank", "8");
+                "--set", "warmup=0", "--set", "max_length=2400", "--set", "eval_fraction=0", "--lora-rank", "8");
         assertEquals(0, r.code(), r.err());
         java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         double firstPass = 0;
@@ -129,18 +129,91 @@ class ModelCliTest {
                 adapter.toString(), "--text", "[CALL]a", "--json");
         assertEquals(0, tuned.code(), tuned.err());
         assertTrue(!base.out().equals(tuned.out()), "the adapter changes the model");
+
+        // export: the adapter alone in PEFT's layout, and the base with it folded in
+        Path peft = dir.resolve("lora-peft");
+        Path merged = dir.resolve("lora-merged");
+        assertEquals(0, CliTest.run("export", "--checkpoint", adapter.toString(), "--format", "peft", "--out",
+                peft.toString()).code());
+        assertEquals(java.util.Set.of("adapter_config.json", "adapter_model.safetensors"), files(peft));
+        CliTest.Result export = CliTest.run("export", "--checkpoint", adapter.toString(), "--format", "merged",
+                "--out", merged.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(files(merged).containsAll(java.util.Set.of("config.json", "model.safetensors", "tokenizer.json")));
+        assertTrue(!files(merged).contains("optimizer.safetensors"));
+        JsonNode viaAdapter = new ObjectMapper().readTree(tuned.out()).get("last_logits");
+        JsonNode viaMerged = new ObjectMapper().readTree(CliTest.run("model", "score", "--model", merged.toString(),
+                "--text", "[CALL]a", "--json").out()).get("last_logits");
+        for (int v = 0; v < viaAdapter.size(); v++) {
+            assertEquals(viaAdapter.get(v).asDouble(), viaMerged.get(v).asDouble(), 1e-4, "logit " + v);
+        }
+    }
+
+    @Test
+    void exportRefusesWhatItCannotWrite() {
+        CliTest.Result full = CliTest.run("export", "--checkpoint", model.toString(), "--format", "peft", "--out",
+                dir.resolve("x").toString());
+        assertEquals(2, full.code());
+        assertTrue(full.err().contains("a full fine-tuning checkpoint has no adapter; use --format merged"), full.err());
+        CliTest.Result none = CliTest.run("export", "--checkpoint", dir.toString(), "--format", "merged", "--out",
+                dir.resolve("y").toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("not a checkpoint of a train run"), none.err());
+    }
+
+    /** A config run writes the held-out loss and the loss curve; bench train measures the same steps. */
+    @Test
+    void trainFromAConfigAndBenchIt() throws Exception {
+        Path traces = dir.resolve("six.jsonl");
+        assertEquals(0, CliTest.run("datagen", "--config", "../configs/datagen/synthetic.yaml", "--set", "n=6",
+                "--out", traces.toString()).code());
+        Path run = dir.resolve("config-run");
+        String[] sets = {"--set", "base_model=\"" + model + "\"", "--set", "train_data=\"" + traces + "\"",
+            "--set", "eval_fraction=0.33", "--set", "eval_every=2", "--set", "max_length=4096"};
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--config",
+                "../configs/train/tiny-cpu.yaml", "--max-steps", "4", "--out", run.toString()));
+        args.addAll(java.util.List.of(sets));
+        CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(4, lines.size());
+        assertTrue(new ObjectMapper().readTree(lines.get(1)).has("eval_loss"));
+        assertTrue(!new ObjectMapper().readTree(lines.get(2)).has("eval_loss"));
+        assertTrue(new ObjectMapper().readTree(lines.get(3)).has("eval_loss"));
+        byte[] png = Files.readAllBytes(run.resolve("loss.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        JsonNode state = new ObjectMapper().readTree(run.resolve("checkpoint-4/trainer_state.json").toFile());
+        assertEquals(2, state.get("eval_examples").asInt(), "a third of six examples held out");
+        assertEquals(4, state.get("examples").asInt());
+
+        java.util.List<String> bench = new java.util.ArrayList<>(java.util.List.of("bench", "train", "--config",
+                "../configs/train/tiny-cpu.yaml", "--steps", "2", "--warmup-steps", "1", "--json"));
+        bench.addAll(java.util.List.of(sets));
+        CliTest.Result b = CliTest.run(bench.toArray(String[]::new));
+        assertEquals(0, b.code(), b.err());
+        JsonNode n = new ObjectMapper().readTree(b.out());
+        assertTrue(n.get("tokens_per_s").asLong() > 0, b.out());
+        assertTrue(n.get("peak_rss_mb").asLong() > 100, b.out());
+    }
+
+    private static java.util.Set<String> files(Path d) throws java.io.IOException {
+        try (var list = Files.list(d)) {
+            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     /** Four steps straight, and two, then a resume from the checkpoint at step 2 for the other two: same losses. */
     @Test
     void aResumedRunIsTheSameRun() throws Exception {
         String[] common = {"train", "--model", model.toString(), "--traces",
-            "../training/src/test/resources/traces.jsonl", "--steps", "4", "--lr", "3e-3", "--max-length", "2400"};
+            "../training/src/test/resources/traces.jsonl", "--steps", "4", "--lr", "3e-3", "--set", "max_length=2400",
+            "--set", "eval_fraction=0"};
         Path straight = dir.resolve("straight");
         Path split = dir.resolve("split");
         assertEquals(0, CliTest.run(concat(common, "--out", straight.toString())).code());
-        CliTest.Result first = CliTest.run(concat(common, "--out", split.toString(), "--save-every", "2", "--keep",
-                "5"));
+        CliTest.Result first = CliTest.run(concat(common, "--out", split.toString(), "--set", "save_every=2", "--set",
+                "keep=5"));
         assertEquals(0, first.code(), first.err());
         // drop what came after step 2, as if the run had stopped there
         deleteTree(split.resolve("checkpoint-4"));

@@ -47,6 +47,7 @@ public final class Session {
     private final List<String> errors = new ArrayList<>();
     private final StringBuilder modelText = new StringBuilder();
     private int modelTokens;
+    private Listener listener = Listener.NONE;
 
     private long t0;
     private long lastTokenAt;
@@ -73,6 +74,26 @@ public final class Session {
         this.monitor = new TokenMonitor(tokenizer);
     }
 
+    /** Sees the turn's text as it is made, for a terminal that streams it; called on the session's thread. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** Text of a token the model generated. */
+        default void modelText(String text) {
+        }
+
+        /** An interrupt as it enters the context, in CML. */
+        default void injected(String cml) {
+        }
+    }
+
+    /** Streams the turn to {@code listener}; set before {@link #run}. */
+    public Session listen(Listener listener) {
+        this.listener = listener;
+        return this;
+    }
+
     /** Runs the turn to its end. Interrupting the calling thread cancels a wait. */
     public Outcome run(int[] prompt) {
         long p0 = clock.nanos();
@@ -90,6 +111,11 @@ public final class Session {
             if (generated >= config.maxTokens()) {
                 end = EndState.MAX_TOKENS;
                 errors.add("generation stopped at the limit of " + config.maxTokens() + " tokens");
+                break;
+            }
+            if (engine.contextLength() >= engine.maxContext()) {
+                end = EndState.MAX_TOKENS;
+                errors.add("generation stopped: the context reached the model's " + engine.maxContext() + " tokens");
                 break;
             }
             long tokenStart = clock.nanos();
@@ -114,7 +140,9 @@ public final class Session {
             lastTokenAt = now;
             timeline.decode(rel(tokenStart), rel(now));
             events.clear();
-            modelText.append(monitor.accept(token, events));
+            String piece = monitor.accept(token, events);
+            modelText.append(piece);
+            listener.modelText(piece);
             modelTokens++;
             for (CmlEvent e : events) {
                 if (e instanceof CmlEvent.Closed) {
@@ -257,6 +285,7 @@ public final class Session {
             int[] own = tokenizer.encode(cml);
             tokens = concat(tokens, own);
             segments.add(new Segment(Segment.Kind.INTERRUPT, cml, own.length));
+            listener.injected(cml);
             timeline.interrupt(rel(start), i.id(), i.kind().name().toLowerCase());
             injected++;
         }

@@ -1,7 +1,5 @@
 package org.asynclm.datagen.trace;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.asynclm.datagen.Task;
 import org.asynclm.datagen.TaskSource;
@@ -44,7 +42,12 @@ public final class TraceGenerator {
         return z ^ (z >>> 31);
     }
 
-    public Trace generate(long index) {
+    /** What trace {@code index} is made from: the task, its TPOT, and a simulator on the matching clock. */
+    public record Case(long seed, Task task, double tpotMs, CostModel cost, Simulator simulator, String system,
+                       Simulator.Prepared prepared) {
+    }
+
+    public Case prepare(long index) {
         long seed = traceSeed(config.seed(), index);
         SplittableRandom rng = new SplittableRandom(seed);
         Task task = source.task(index, rng);
@@ -53,16 +56,20 @@ public final class TraceGenerator {
                 CostModel.Deployment.LOCAL, 0, 0);
         Simulator sim = new Simulator(tokenizer, cost, config.policy(), seed, config.maxTokens());
         Scenario scenario = task.scenario();
-        List<ObjectNode> schemas = task.tools();
-        String system = ChatPrompt.system(schemas);
-        Simulator.Prepared prepared =
-                sim.prepare(scenario, tokenizer.encode(ChatPrompt.render(system, scenario.userPrompt())));
-        Outcome async = sim.run(prepared, Method.ASYNC, Timeline.NONE);
+        String system = ChatPrompt.system(task.tools());
+        return new Case(seed, task, tpotMs, cost, sim, system,
+                sim.prepare(scenario, tokenizer.encode(ChatPrompt.render(system, scenario.userPrompt()))));
+    }
+
+    public Trace generate(long index) {
+        Case c = prepare(index);
+        Scenario scenario = c.task().scenario();
+        Outcome async = c.simulator().run(c.prepared(), Method.ASYNC, Timeline.NONE);
         check(async, scenario);
         String id = config.source() + "-" + config.seed() + "-" + index;
-        return new Trace(id, config.source(), seed, task, config.policy(), tokenizerName, tpotMs,
-                config.prefillMsPerToken(), schemas, system, async, prepared.bounds(),
-                syncMakespan(sim, prepared, cost), prepared.prompt().length);
+        return new Trace(id, config.source(), c.seed(), c.task(), config.policy(), tokenizerName, c.tpotMs(),
+                config.prefillMsPerToken(), c.task().tools(), c.system(), async,
+                c.prepared().bounds(), syncMakespan(c.simulator(), c.prepared(), c.cost()), c.prepared().prompt().length);
     }
 
     /**
@@ -70,7 +77,7 @@ public final class TraceGenerator {
      * call is written, waited for and its result prefilled in turn, then the answer is written. A task with
      * follow-ups is simulated.
      */
-    long syncMakespan(Simulator sim, Simulator.Prepared prepared, CostModel cost) {
+    public long syncMakespan(Simulator sim, Simulator.Prepared prepared, CostModel cost) {
         Scenario s = prepared.scenario();
         if (!s.followUps().isEmpty()) {
             Outcome sync = sim.run(prepared, Method.SYNC, Timeline.NONE);

@@ -1,6 +1,7 @@
 package org.asynclm.model.llama;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -127,6 +128,21 @@ public final class TrainableLlama implements AutoCloseable {
      * and attention stays inside it. Arrays made here belong to the caller's NDScope.
      */
     public NDArray logits(int[] ids, int[] examples) {
+        return forward(ids, examples, 0);
+    }
+
+    /**
+     * {@link #logits} as training sees them: under LoRA with {@code loraDropout} > 0 the adapter's input drops units
+     * (as PEFT's lora_dropout), drawn from the engine's generator seeded with {@code seed}, so a step can be repeated.
+     */
+    public NDArray trainingLogits(int[] ids, int[] examples, double loraDropout, long seed) {
+        if (loraDropout > 0 && lora) {
+            Engine.getInstance().setRandomSeed((int) seed ^ (int) (seed >>> 32));
+        }
+        return forward(ids, examples, lora ? loraDropout : 0);
+    }
+
+    private NDArray forward(int[] ids, int[] examples, double dropout) {
         int t = ids.length;
         int h = config.hiddenSize();
         long[] rows = new long[t * h];
@@ -139,14 +155,14 @@ public final class TrainableLlama implements AutoCloseable {
         for (int l = 0; l < config.layers(); l++) {
             String n = "model.layers." + l + ".";
             NDArray normed = ops.rmsNorm(x, p(n + "input_layernorm.weight"));
-            NDArray q = proj(normed, l, "q_proj").reshape(t, config.heads(), config.headDim());
-            NDArray k = proj(normed, l, "k_proj").reshape(t, config.kvHeads(), config.headDim());
-            NDArray v = proj(normed, l, "v_proj").reshape(t, config.kvHeads(), config.headDim());
+            NDArray q = proj(normed, l, "q_proj", dropout).reshape(t, config.heads(), config.headDim());
+            NDArray k = proj(normed, l, "k_proj", dropout).reshape(t, config.kvHeads(), config.headDim());
+            NDArray v = proj(normed, l, "v_proj", dropout).reshape(t, config.kvHeads(), config.headDim());
             NDArray attended = ops.attention(ops.rope(q, rope[0], rope[1]), ops.rope(k, rope[0], rope[1]), v, mask);
-            x = x.add(proj(attended, l, "o_proj"));
+            x = x.add(proj(attended, l, "o_proj", dropout));
             NDArray post = ops.rmsNorm(x, p(n + "post_attention_layernorm.weight"));
-            NDArray gate = proj(post, l, "gate_proj");
-            x = x.add(proj(ops.silu(gate).mul(proj(post, l, "up_proj")), l, "down_proj"));
+            NDArray gate = proj(post, l, "gate_proj", dropout);
+            x = x.add(proj(ops.silu(gate).mul(proj(post, l, "up_proj", dropout)), l, "down_proj", dropout));
         }
         NDArray head = config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
         return ops.rmsNorm(x, p("model.norm.weight")).matMul(head.transpose());
@@ -157,16 +173,24 @@ public final class TrainableLlama implements AutoCloseable {
     }
 
     /** x·Wᵀ for a layer's projection, plus s·(x·Aᵀ)·Bᵀ when it has LoRA factors. */
-    private NDArray proj(NDArray x, int layer, String projection) {
+    private NDArray proj(NDArray x, int layer, String projection, double dropout) {
         String weight = LlamaConfig.projectionWeight(layer, projection);
         NDArray y = x.matMul(p(weight).transpose());
         if (!lora) {
             return y;
         }
         NDArray a = trainable.get(LoraAdapter.factorName(weight, 'A'));
-        return a == null ? y
-                : y.add(x.matMul(a.transpose()).matMul(trainable.get(LoraAdapter.factorName(weight, 'B')).transpose())
-                        .mul(loraScale));
+        if (a == null) {
+            return y;
+        }
+        NDArray in = dropout > 0 ? x.mul(dropoutMask(x.getShape(), dropout)) : x;
+        return y.add(in.matMul(a.transpose()).matMul(trainable.get(LoraAdapter.factorName(weight, 'B')).transpose())
+                .mul(loraScale));
+    }
+
+    /** Kept units scaled by 1 / (1 - p), dropped ones 0; a constant to the graph, so no gradient flows through it. */
+    private NDArray dropoutMask(Shape shape, double p) {
+        return manager.randomUniform(0f, 1f, shape).gte(p).toType(DataType.FLOAT32, false).mul(1 / (1 - p));
     }
 
     /** Writes the weights as {@code model.safetensors} (f32) into {@code dir}. */

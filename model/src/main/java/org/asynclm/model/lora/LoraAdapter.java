@@ -132,7 +132,7 @@ public final class LoraAdapter {
      * uniform with a = √5), B zero, so training starts from the base model's outputs. Random draws come from
      * {@code seed}.
      */
-    public static void init(Path dir, LlamaConfig c, int rank, double alpha,
+    public static void init(Path dir, LlamaConfig c, int rank, double alpha, double dropout,
                             List<String> targets, long seed) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
@@ -158,7 +158,7 @@ public final class LoraAdapter {
         Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
         var config = new ObjectMapper().createObjectNode();
         config.put("peft_type", "LORA").put("task_type", "CAUSAL_LM").put("r", rank).put("lora_alpha", alpha)
-                .put("lora_dropout", 0.0).put("bias", "none").put("fan_in_fan_out", false).put("use_rslora", false)
+                .put("lora_dropout", dropout).put("bias", "none").put("fan_in_fan_out", false).put("use_rslora", false)
                 .put("use_dora", false).put("init_lora_weights", true);
         targets.forEach(config.putArray("target_modules")::add);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);

@@ -62,6 +62,24 @@ class LoraAdapterTest {
         }
     }
 
+    /** The merged export is a plain checkpoint: loaded without any adapter it gives PEFT's logits. */
+    @ParameterizedTest
+    @CsvSource({"tiny,0", "tiny-gqa,1"})
+    void mergedWeightsLoadAsAPlainCheckpointWithPeftsLogits(String preset, long seed) throws Exception {
+        Path base = checkpoint(preset, seed);
+        Path merged = dir.resolve(preset + "-merged");
+        Files.createDirectories(merged);
+        for (String f : new String[] {"config.json", "tokenizer.json"}) {
+            Files.copy(base.resolve(f), merged.resolve(f));
+        }
+        MergedWeights.write(base, LoraAdapter.load(adapter(preset)), merged.resolve("model.safetensors"));
+        try (Llama model = Llama.load(merged, Device.cpu())) {
+            double d = distance(model, golden("lora-" + preset));
+            System.out.printf("%s merged export: max |Java - PEFT| = %.2e%n", preset, d);
+            assertTrue(d < 1e-4, preset + " merged export differs from PEFT by " + d);
+        }
+    }
+
     @Test
     void scalingFollowsRankAndRsLora() throws Exception {
         LoraAdapter plain = LoraAdapter.load(adapter("tiny"));

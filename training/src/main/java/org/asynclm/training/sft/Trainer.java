@@ -20,14 +20,23 @@ import org.asynclm.training.loss.TokenLoss;
 import org.asynclm.training.optim.AdamW;
 
 /**
- * Supervised fine-tuning of every weight: one packed row per step, rows in a seeded order reshuffled every pass,
- * AdamW with warm-up and cosine decay, gradients clipped to a global norm. Reports each step to a listener.
+ * Supervised fine-tuning, of every weight or of a LoRA adapter: each step accumulates the gradients of
+ * {@code accumulation} packed rows (the loss is the mean over all their trained tokens, as one batch would have it),
+ * clips them to a global norm and takes an AdamW step on a warm-up + cosine schedule. Rows come in a seeded order
+ * reshuffled every pass. Held-out loss every {@code evalEvery} steps and at the end.
  */
-public final class FullFineTuning {
+public final class Trainer {
 
-    /** Settings of a run; every random choice comes from {@code seed}. {@code saveEvery} 0: only at the end. */
+    /** Settings of a run; every random choice comes from {@code seed}. {@code saveEvery}, {@code evalEvery} 0: never
+     * (but at the end). */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
-                           double maxGradNorm, long seed, int saveEvery) {
+                           double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
+                           double loraDropout) {
+        public Settings {
+            if (accumulation < 1) {
+                throw new IllegalArgumentException("accumulation must be at least 1");
+            }
+        }
     }
 
     /** Where a run starts: step 0, or a checkpoint's step with its optimizer state. */
@@ -41,9 +50,12 @@ public final class FullFineTuning {
         void save(int step, AdamW optimizer) throws IOException;
     }
 
-    /** What one step did: {@code tokens} in the row, {@code trainedTokens} under the loss. */
+    /**
+     * What one step did: {@code tokens} in its rows, {@code trainedTokens} under the loss; {@code evalLoss} the
+     * held-out loss after it, null when not measured at this step.
+     */
     public record Step(int step, double loss, double learningRate, double gradNorm, int tokens, int trainedTokens,
-                       double seconds) {
+                       double seconds, Double evalLoss) {
     }
 
     @FunctionalInterface
@@ -58,7 +70,7 @@ public final class FullFineTuning {
         }
     }
 
-    private FullFineTuning() {
+    private Trainer() {
     }
 
     /**
@@ -74,32 +86,32 @@ public final class FullFineTuning {
         return order;
     }
 
-    public static void run(TrainableLlama model, List<Packing.Row> rows, Settings s, Start start, Listener listener,
-                           Saver saver) throws IOException, BadInputException {
+    /** {@code evalRows} may be empty (no held-out loss). */
+    public static void run(TrainableLlama model, List<Packing.Row> rows, List<Packing.Row> evalRows, Settings s,
+                           Start start, Listener listener, Saver saver) throws IOException, BadInputException {
         Schedule schedule = new Schedule(s.learningRate(), (int) Math.round(s.warmupFraction() * s.steps()),
                 s.steps());
         Map<String, NDArray> params = model.parameters();
+        RowOrder order = new RowOrder(rows, s.seed());
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              AdamW adam = new AdamW(m, 0.9, 0.999, 1e-8, s.weightDecay())) {
             if (start.optimizerState() != null) {
                 adam.restore(start.step(), start.optimizerState(), params);
             }
-            List<Integer> order = passOrder(start.step() / rows.size(), rows.size(), s.seed());
             for (int step = start.step(); step < s.steps(); step++) {
-                if (step > start.step() && step % rows.size() == 0) {
-                    order = passOrder(step / rows.size(), rows.size(), s.seed());
+                List<Packing.Row> batch = new ArrayList<>();
+                for (int k = 0; k < s.accumulation(); k++) {
+                    batch.add(order.row((long) step * s.accumulation() + k));
                 }
-                Packing.Row row = rows.get(order.get(step % rows.size()));
-                int tokens = TokenLoss.count(row.ids(), row.trained(), row.examples());
+                int tokens = batch.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
                 long t0 = System.nanoTime();
-                double loss;
+                double loss = 0;
                 double norm;
                 try (NDScope scope = new NDScope()) {
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        NDArray l = TokenLoss.mean(m, model.logits(row.ids(), row.examples()), row.ids(),
-                                row.trained(), row.examples(), tokens);
-                        c.backward(l);
-                        loss = l.getFloat();
+                        for (int k = 0; k < batch.size(); k++) {
+                            loss += microStep(m, model, batch.get(k), tokens, c, s.loraDropout(), dropoutSeed(s, step, k));
+                        }
                     }
                     if (!Double.isFinite(loss)) {
                         throw new DivergedException("step " + (step + 1) + ": the loss is " + loss
@@ -111,12 +123,67 @@ public final class FullFineTuning {
                     }
                     adam.update(params, schedule.at(step));
                 }
-                listener.step(new Step(step + 1, loss, schedule.at(step), norm, row.length(), tokens,
-                        (System.nanoTime() - t0) / 1e9));
-                if (step + 1 == s.steps() || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)) {
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                boolean last = step + 1 == s.steps();
+                Double evalLoss = !evalRows.isEmpty() && (last || (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0))
+                        ? evalLoss(m, model, evalRows) : null;
+                listener.step(new Step(step + 1, loss, schedule.at(step), norm,
+                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss));
+                if (last || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)) {
                     saver.save(step + 1, adam);
                 }
             }
+        }
+    }
+
+    /** Forward and backward of one row, its arrays freed before the next; returns its share of the step's loss. */
+    private static double microStep(NDManager m, TrainableLlama model, Packing.Row row, int stepTokens,
+                                    GradientCollector c, double dropout, long dropoutSeed) {
+        try (NDScope micro = new NDScope()) {
+            NDArray l = TokenLoss.mean(m, model.trainingLogits(row.ids(), row.examples(), dropout, dropoutSeed), row.ids(),
+                    row.trained(), row.examples(), stepTokens);
+            c.backward(l);
+            return l.getFloat();
+        }
+    }
+
+    /** A seed fixed by the run, the step and the row, so a resumed run drops the same units. */
+    private static long dropoutSeed(Settings s, int step, int k) {
+        return (s.seed() * 31 + step) * 131 + k + 1;
+    }
+
+    /** The mean next-token loss over every trained token of {@code rows}, without dropout or gradients. */
+    public static double evalLoss(NDManager m, TrainableLlama model, List<Packing.Row> rows) {
+        int tokens = rows.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
+        double total = 0;
+        for (Packing.Row r : rows) {
+            try (NDScope scope = new NDScope()) {
+                total += TokenLoss.mean(m, model.logits(r.ids(), r.examples()), r.ids(), r.trained(), r.examples(),
+                        tokens).getFloat();
+            }
+        }
+        return total;
+    }
+
+    /** Row {@code i} of the run's stream: pass i / rows in that pass's order. */
+    private static final class RowOrder {
+        private final List<Packing.Row> rows;
+        private final long seed;
+        private int pass = -1;
+        private List<Integer> order;
+
+        RowOrder(List<Packing.Row> rows, long seed) {
+            this.rows = rows;
+            this.seed = seed;
+        }
+
+        Packing.Row row(long i) {
+            int p = (int) (i / rows.size());
+            if (p != pass) {
+                order = passOrder(p, rows.size(), seed);
+                pass = p;
+            }
+            return rows.get(order.get((int) (i % rows.size())));
         }
     }
 }

@@ -11,11 +11,11 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.training.data.Example;
+import org.asynclm.training.data.GoldenExamples;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.loss.TokenLoss;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The same loss before every step, the same gradient norm, the same loss after. The two examples run as one packed
  * row here and one at a time there.
  */
-class FullFineTuningTest {
+class TrainerGoldenTest {
     @TempDir
     Path dir;
 
@@ -36,17 +36,7 @@ class FullFineTuningTest {
     @CsvSource({"sft-tiny,", "lora-sft-tiny,lora-start"})
     void stepsMatchPyTorch(String goldenName, String adapter) throws Exception {
         JsonNode g = new ObjectMapper().readTree(getClass().getResourceAsStream("/golden/" + goldenName + ".json"));
-        JsonNode data = new ObjectMapper().readTree(getClass().getResourceAsStream("/golden/sft-tiny.json"));
-        List<Example> examples = new ArrayList<>();
-        for (JsonNode e : data.get("examples")) {
-            int[] ids = new int[e.get("ids").size()];
-            boolean[] trained = new boolean[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = e.get("ids").get(i).asInt();
-                trained[i] = e.get("trained").get(i).asBoolean();
-            }
-            examples.add(new Example(ids, trained, examples.size() + 1));
-        }
+        List<Example> examples = GoldenExamples.read();
         Packing.Row row = Packing.pack(examples, 256).get(0);
         int tokens = TokenLoss.count(row.ids(), row.trained(), row.examples());
         Path model = dir.resolve("tiny");

@@ -1,0 +1,262 @@
+package org.asynclm.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import org.asynclm.datagen.config.Range;
+import org.asynclm.datagen.synthetic.SyntheticGenerator;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.model.llama.LlamaEngine;
+import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.CmlWriter;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.CacheCosts;
+import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Method;
+import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.Session;
+import org.asynclm.runtime.SessionConfig;
+import org.asynclm.runtime.clock.WallClock;
+import org.asynclm.runtime.exec.ThreadToolExecutor;
+import org.asynclm.runtime.exec.Tool;
+import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.scenario.ScenarioJson;
+import org.asynclm.runtime.scenario.ScenarioTools;
+import org.asynclm.runtime.timeline.ChromeTrace;
+import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.tokens.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = {"A terminal session with a model under Async, on the wall clock (the paper's interactive "
+                + "interrupts, section 6.6). Type a request and press Enter: the model answers as it generates, its "
+                + "calls run in the background and their results show as [INTR] lines when they land. A line you "
+                + "type while it is still writing is not queued for the next turn: it reaches the model at once, as "
+                + "[INTR]user[HEAD]...[END] at the next token outside a block (should the turn end inside a block, "
+                + "the line becomes the next request). Ctrl-D ends the session.",
+                "The tools are simulated (they sleep their time and answer from a task's ground truth): a built-in "
+                        + "task, or --scenario FILE."},
+        footer = {"", "Example:", "  bin/asynclm chat --model runs/quickstart/train/checkpoint-800 --pace-ms 30 "
+                + "--timeline runs/chat.json"})
+final class ChatCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CheckpointOptions checkpoint;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Tools from this scenario file (default: a built-in task).")
+    Path scenario;
+
+    @Option(names = "--max-tokens", defaultValue = "400", description = "Generation limit per turn (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--pace-ms", defaultValue = "0",
+            description = "Also wait this long per token, as a slower model would, so there is time to type "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double paceMs;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature (default: greedy).")
+    double temperature;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampler and of the built-in task (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--timeline", paramLabel = "FILE", description = "At the end, write every turn as Chrome trace events (Perfetto).")
+    Path timeline;
+
+    private final InputStream in;
+
+    ChatCommand() {
+        this(System.in);
+    }
+
+    ChatCommand(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public Integer call() throws BadInputException, IOException, InterruptedException {
+        if (maxTokens < 1 || paceMs < 0) {
+            throw new BadInputException("--max-tokens must be at least 1 and --pace-ms at least 0");
+        }
+        Scenario task = scenario != null ? ScenarioJson.read(scenario) : builtInTask(seed);
+        PrintWriter o = spec.commandLine().getOut();
+        BlockingDeque<String> lines = new LinkedBlockingDeque<>();
+        Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
+        Map<String, TraceRecorder> turns = new LinkedHashMap<>();
+        Tokenizer tok = checkpoint.tokenizer();
+        try (Llama llama = checkpoint.load()) {
+            o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
+            o.println("Type while the model writes to interrupt it; Ctrl-D ends.");
+            while (true) {
+                o.print("you> ");
+                o.flush();
+                String request = lines.take();
+                if (request == END) {
+                    break;
+                }
+                TraceRecorder rec = new TraceRecorder();
+                turns.put("turn " + (turns.size() + 1), rec);
+                Outcome turn = runTurn(llama, tok, task, request, lines, rec, o);
+                o.printf(Locale.ROOT, "%n[%d tokens, %d interrupts, %d calls, %.0f ms%s]%n", turn.generatedTokens(),
+                        turn.interrupts(), turn.calls().size(), Outcome.ms(turn.makespanNanos()),
+                        errorSummary(turn));
+                if (lines.peek() == END) {
+                    break;
+                }
+            }
+        } finally {
+            reader.interrupt();
+        }
+        if (timeline != null && !turns.isEmpty()) {
+            ChromeTrace.write(timeline, turns);
+            o.println("timeline: " + timeline + " (open in https://ui.perfetto.dev)");
+        }
+        o.flush();
+        return 0;
+    }
+
+    /** Each distinct error once, with how often it happened. */
+    private static String errorSummary(Outcome turn) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        turn.errors().forEach(e -> counts.merge(e, 1, Integer::sum));
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((e, n) -> sb.append("; ").append(n > 1 ? n + "x " : "").append(e));
+        return sb.toString();
+    }
+
+    /** A marker for the end of input, compared by identity. */
+    private static final String END = new String("<end of input>");
+
+    private void readLines(BlockingDeque<String> lines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    lines.add(line.strip());
+                }
+            }
+        } catch (IOException e) {
+            // the terminal went away: end the session as at Ctrl-D
+        }
+        lines.add(END);
+    }
+
+    /**
+     * One turn: the model generates on this thread while a forwarder hands every line typed meanwhile to the inbox,
+     * which the session injects at the next token outside a block.
+     */
+    private Outcome runTurn(Llama llama, Tokenizer tok, Scenario task, String request, BlockingDeque<String> lines,
+                            TraceRecorder rec, PrintWriter o) throws BadInputException, InterruptedException {
+        Map<String, Tool> tools = ScenarioTools.of(task);
+        int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), request));
+        WallClock clock = new WallClock(paceMs > 0);
+        CostModel cost = new CostModel(CostModel.msToNanos(paceMs), 0, CostModel.Deployment.LOCAL, 0, 0);
+        try (LlamaEngine engine = ModelCommand.engine(llama, temperature, 1, seed);
+             ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
+            Session session = new Session(engine, tok, clock, executor, tools,
+                    new SessionConfig(Method.ASYNC, cost, CacheCosts.SINGLE_USER, maxTokens), rec);
+            session.listen(new Session.Listener() {
+                @Override
+                public void modelText(String text) {
+                    print(o, text);
+                }
+
+                @Override
+                public void injected(String cml) {
+                    print(o, "\n" + cml + "\n");
+                }
+            });
+            o.print("model> ");
+            o.flush();
+            List<String> sent = new ArrayList<>();
+            Thread forwarder = Thread.ofVirtual().start(() -> forward(lines, executor, clock, sent, o));
+            Outcome outcome;
+            try {
+                outcome = session.run(prompt);
+            } finally {
+                forwarder.interrupt();
+                forwarder.join();
+            }
+            requeueUndelivered(sent, outcome, lines, o);
+            return outcome;
+        }
+    }
+
+    /**
+     * A line sent while the model was inside a block that it never closed did not reach it before the turn ended:
+     * rather than lose it, it becomes the next request.
+     */
+    private static void requeueUndelivered(List<String> sent, Outcome turn, BlockingDeque<String> lines,
+                                           PrintWriter o) {
+        String transcript = turn.transcript();
+        List<String> undelivered = new ArrayList<>();
+        synchronized (sent) {
+            for (String line : sent) {
+                if (!transcript.contains(CmlWriter.interrupt(CmlToken.USER_ID, CmlWriter.json(line)))) {
+                    undelivered.add(line);
+                }
+            }
+        }
+        for (int i = undelivered.size() - 1; i >= 0; i--) {
+            lines.addFirst(undelivered.get(i));
+            print(o, "\n(not delivered before the turn ended: \"" + undelivered.get(i) + "\" is the next request)");
+        }
+    }
+
+    /** Lines typed during the turn go to the model; the end of input stays queued for the main loop. */
+    private static void forward(BlockingDeque<String> lines, ThreadToolExecutor executor, WallClock clock,
+                                List<String> sent, PrintWriter o) {
+        try {
+            while (true) {
+                String line = lines.poll(20, TimeUnit.MILLISECONDS);
+                if (line == END) {
+                    lines.add(END);
+                    return;
+                }
+                if (line != null) {
+                    synchronized (sent) {
+                        sent.add(line);
+                    }
+                    executor.inbox().postUser(line, clock.nanos());
+                    print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the turn is over
+        }
+    }
+
+    private static void print(PrintWriter o, String text) {
+        synchronized (o) {
+            o.print(text);
+            o.flush();
+        }
+    }
+
+    /** Three chains of calls, some copying a value out of an earlier result: something worth interrupting. */
+    static Scenario builtInTask(long seed) {
+        SyntheticGenerator g = new SyntheticGenerator(SyntheticGenerator.shapes(new Range(3, 3), new Range(2, 2),
+                new Range(2, 2)), new Range(200, 1000)::draw, new Range(1, 1));
+        return g.generate("chains", "chat-" + seed, new SplittableRandom(seed));
+    }
+}

@@ -1,0 +1,168 @@
+package org.asynclm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.asynclm.datagen.Sources;
+import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.trace.TraceGenerator;
+import org.asynclm.eval.learning.LearningMetrics;
+import org.asynclm.eval.learning.RunCheck;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Method;
+import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.timeline.Timeline;
+import org.asynclm.runtime.tokens.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "synthetic", mixinStandardHelpOptions = true,
+        description = {"Does the model do the job? Runs it (greedy, constrained decoding) under Async on held-out "
+                + "synthetic tasks drawn as datagen draws its traces, tools simulated and its decoding charged at "
+                + "each task's TPOT on a virtual clock, and checks every run against the task's ground truth.",
+                "Rates: cml_valid (the turn ended cleanly and the runtime refused nothing the model wrote), "
+                        + "all_calls_once (each function called as often as the task needs), dependency_ok (calls "
+                        + "that match the truth were written after the results they use arrived), scenario_ok (all of "
+                        + "it, with every argument right). Makespan ratios are against the teacher's Async and Sync "
+                        + "runs of the same task, over the tasks the model got right.",
+                "Draw the tasks with another --seed than the training traces' (theirs: the datagen config's seed)."},
+        footer = {"", "Example:", "  bin/asynclm eval synthetic --model runs/train/checkpoint-900 --n 200 --seed 1 --json"})
+final class EvalSyntheticCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CheckpointOptions checkpoint;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The datagen config the training traces came from (default: configs/datagen/synthetic.yaml "
+                    + "when it exists, else datagen's built-in defaults).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a datagen config key.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--n", defaultValue = "200", description = "Tasks (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the task set (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Generation limit per task (default: twice the teacher's tokens for the task, plus 64).")
+    Integer maxTokens;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Also write the rates and every run (verdicts, errors, transcript) to this JSON file.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the rates as one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws BadInputException, IOException {
+        if (n < 1 || (maxTokens != null && maxTokens < 1)) {
+            throw new BadInputException("--n and --max-tokens must be at least 1");
+        }
+        Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
+        DatagenConfig c = DatagenCommand.load(file, sets, n, seed, null, null, null);
+        if (!c.source().equals("synthetic")) {
+            throw new BadInputException((file == null ? "" : file + ": ") + "source: eval synthetic needs source "
+                    + "synthetic, got " + c.source());
+        }
+        Tokenizer tok = checkpoint.tokenizer();
+        TraceGenerator tasks = new TraceGenerator(c, tok, "model", Sources.create(c));
+        List<RunCheck> runs = new ArrayList<>();
+        try (Llama llama = checkpoint.load(); Progress progress = new Progress("eval synthetic", n)) {
+            for (int i = 0; i < n; i++) {
+                runs.add(check(tasks, tok, i, llama));
+                progress.accept(i + 1);
+            }
+        }
+        LearningMetrics m = LearningMetrics.of(runs);
+        if (out != null) {
+            ObjectNode all = toJson(m);
+            ArrayNode list = all.putArray("runs");
+            runs.forEach(r -> list.add(toJson(r)));
+            AtomicFiles.write(out, tmp -> Files.writeString(tmp, Json.pretty(all)));
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            o.println(Json.pretty(toJson(m)));
+        } else {
+            o.print(table(m));
+            if (out != null) {
+                o.println("runs: " + out);
+            }
+        }
+        return 0;
+    }
+
+    private RunCheck check(TraceGenerator tasks, Tokenizer tok, int index, Llama llama) {
+        TraceGenerator.Case c = tasks.prepare(index);
+        Outcome teacher = c.simulator().run(c.prepared(), Method.ASYNC, Timeline.NONE);
+        long sync = tasks.syncMakespan(c.simulator(), c.prepared(), c.cost());
+        int limit = maxTokens != null ? maxTokens : 2 * teacher.generatedTokens() + 64;
+        Simulator model = new Simulator(tok, c.cost(), "lpt", c.seed(), limit,
+                (s, method, clock, bounds) -> ModelCommand.engineUnchecked(llama));
+        Outcome run = model.run(c.prepared(), Method.ASYNC, Timeline.NONE);
+        return RunCheck.of(c.task().scenario(), run, teacher, sync);
+    }
+
+    static ObjectNode toJson(LearningMetrics m) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("n", m.n());
+        n.put("cml_valid_rate", m.cmlValidRate());
+        n.put("all_calls_once_rate", m.allCallsOnceRate());
+        n.put("dependency_ok_rate", m.dependencyOkRate());
+        n.put("scenario_ok_rate", m.scenarioOkRate());
+        n.put("makespan_ratio_vs_teacher", m.makespanRatioVsTeacher());
+        n.put("makespan_ratio_vs_sync", m.makespanRatioVsSync());
+        return n;
+    }
+
+    private static ObjectNode toJson(RunCheck r) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("scenario", r.scenario());
+        n.put("cml_valid", r.cmlValid());
+        n.put("all_calls_once", r.allCallsOnce());
+        n.put("dependency_ok", r.dependenciesOk());
+        n.put("ok", r.ok());
+        n.put("makespan_ms", Json.ms(r.makespanNanos()));
+        n.put("teacher_ms", Json.ms(r.teacherNanos()));
+        n.put("sync_ms", Json.ms(r.syncNanos()));
+        ArrayNode errors = n.putArray("errors");
+        r.errors().forEach(errors::add);
+        n.put("transcript", r.transcript());
+        return n;
+    }
+
+    static String table(LearningMetrics m) {
+        return new Table("tasks", "CML valid", "all calls once", "dependencies ok", "task ok", "makespan / teacher",
+                "makespan / sync").row(m.n(), pct(m.cmlValidRate()), pct(m.allCallsOnceRate()),
+                pct(m.dependencyOkRate()), pct(m.scenarioOkRate()), ratio(m.makespanRatioVsTeacher()),
+                ratio(m.makespanRatioVsSync())).render();
+    }
+
+    private static String pct(double rate) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * rate);
+    }
+
+    private static String ratio(Double r) {
+        return r == null ? "-" : String.format(Locale.ROOT, "%.3f", r);
+    }
+}

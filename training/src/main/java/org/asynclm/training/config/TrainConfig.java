@@ -1,0 +1,66 @@
+package org.asynclm.training.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.asynclm.model.lora.LoraAdapter;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.YamlConfig;
+
+/** Everything that decides a training run; see {@code defaults.yaml} for each key's meaning and default. */
+public record TrainConfig(String baseModel, String trainData, String evalData, double evalFraction, int evalEvery,
+                          int evalRows, String device, String method, Lora lora, int maxLength, String overlong,
+                          double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
+                          double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep) {
+
+    public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
+    private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
+
+    public record Lora(int rank, double alpha, double dropout, List<String> targets) {
+        public Lora {
+            targets = targets == null ? null : List.copyOf(targets);
+        }
+    }
+
+    public boolean isLora() {
+        return method.equals("lora");
+    }
+
+    /** Built-in defaults, then {@code file} (may be null), then {@code key=value} overrides; validated. */
+    public static TrainConfig load(Path file, List<String> overrides) throws BadInputException {
+        YamlConfig.Loaded<TrainConfig> loaded = YAML.load(file, overrides, TrainConfig.class);
+        TrainConfig c = loaded.value();
+        loaded.check(c.baseModel() != null && !c.baseModel().isBlank(), "base_model", "must name a checkpoint directory");
+        loaded.check(c.trainData() != null && !c.trainData().isBlank(), "train_data", "must name a trace JSONL file");
+        loaded.check(c.evalFraction() >= 0 && c.evalFraction() < 1, "eval_fraction", "must be in [0, 1)");
+        loaded.check(c.evalEvery() >= 0, "eval_every", "must be >= 0");
+        loaded.check(c.evalRows() >= 1, "eval_rows", "must be at least 1");
+        loaded.check(c.device().equals("cpu") || c.device().matches("cuda:\\d+"), "device", "must be cpu or cuda:N");
+        loaded.check(List.of("full", "lora").contains(c.method()), "method", "must be full or lora");
+        loaded.check(c.lora().rank() >= 1, "lora.rank", "must be at least 1");
+        loaded.check(c.lora().alpha() > 0, "lora.alpha", "must be positive");
+        loaded.check(c.lora().dropout() >= 0 && c.lora().dropout() < 1, "lora.dropout", "must be in [0, 1)");
+        loaded.check(c.lora().targets() != null && !c.lora().targets().isEmpty(), "lora.targets", "needs a projection");
+        for (String t : c.lora().targets()) {
+            loaded.check(LoraAdapter.PROJECTIONS.contains(t), "lora.targets",
+                    "'" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
+        }
+        loaded.check(c.maxLength() >= 2, "max_length", "must be at least 2");
+        loaded.check(List.of("drop", "truncate").contains(c.overlong()), "overlong", "must be drop or truncate");
+        loaded.check(c.epochs() > 0, "epochs", "must be positive");
+        loaded.check(c.steps() >= 0, "steps", "must be >= 0");
+        loaded.check(c.gradientAccumulation() >= 1, "gradient_accumulation", "must be at least 1");
+        loaded.check(c.learningRate() > 0, "learning_rate", "must be positive");
+        loaded.check(c.warmup() >= 0 && c.warmup() < 1, "warmup", "must be in [0, 1)");
+        loaded.check(c.weightDecay() >= 0, "weight_decay", "must be >= 0");
+        loaded.check(c.maxGradNorm() > 0, "max_grad_norm", "must be positive");
+        loaded.check(c.saveEvery() >= 0, "save_every", "must be >= 0");
+        loaded.check(c.keep() >= 1, "keep", "must be at least 1");
+        return c;
+    }
+
+    /** Optimiser steps: {@code steps}, or enough for {@code epochs} passes over {@code rows} packed rows. */
+    public int totalSteps(int rows) {
+        return steps > 0 ? steps : Math.max(1, (int) Math.ceil(epochs * rows / gradientAccumulation));
+    }
+}

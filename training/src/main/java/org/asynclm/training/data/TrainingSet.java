@@ -1,0 +1,43 @@
+package org.asynclm.training.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.tokens.Tokenizer;
+import org.asynclm.training.config.TrainConfig;
+
+/**
+ * What a run trains and checks on: the examples of {@code train_data} packed into rows, and held-out rows for the
+ * eval loss: from {@code eval_data}, or the last {@code eval_fraction} of {@code train_data}'s examples (traces are
+ * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them.
+ */
+public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, int evalExamples,
+                          List<Packing.Row> evalRows) {
+
+    public static TrainingSet load(TrainConfig c, Tokenizer tokenizer) throws BadInputException {
+        TraceExamples.Overlong overlong = c.overlong().equals("truncate") ? TraceExamples.Overlong.TRUNCATE
+                : TraceExamples.Overlong.DROP;
+        Path trainFile = Path.of(c.trainData());
+        TraceExamples.Result all = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong);
+        List<Example> train = all.examples();
+        List<Example> held;
+        if (c.evalData() != null) {
+            held = TraceExamples.read(Path.of(c.evalData()), tokenizer, c.maxLength(), overlong).examples();
+        } else {
+            int k = (int) Math.ceil(c.evalFraction() * train.size());
+            if (k > 0 && k >= train.size()) {
+                k = 0; // one example cannot be both
+            }
+            held = train.subList(train.size() - k, train.size());
+            train = train.subList(0, train.size() - k);
+        }
+        if (train.isEmpty()) {
+            throw new BadInputException(trainFile + ": no example fits max_length " + c.maxLength() + " ("
+                    + all.dropped() + " dropped)");
+        }
+        List<Packing.Row> evalRows = Packing.pack(held, c.maxLength());
+        return new TrainingSet(new TraceExamples.Result(train, all.dropped(), all.truncated()),
+                Packing.pack(train, c.maxLength()), held.size(),
+                evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())));
+    }
+}

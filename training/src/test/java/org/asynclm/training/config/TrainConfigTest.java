@@ -1,0 +1,70 @@
+package org.asynclm.training.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.asynclm.runtime.BadInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TrainConfigTest {
+    @TempDir
+    Path dir;
+
+    private String error(String yaml, String... sets) throws Exception {
+        Path f = dir.resolve("t.yaml");
+        Files.writeString(f, yaml);
+        return assertThrows(BadInputException.class, () -> TrainConfig.load(f, List.of(sets))).getMessage();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-cpu.yaml", "tiny-lora-cpu.yaml", "llama-3.2-1b-lora.yaml", "llama-3.2-3b-lora.yaml"})
+    void theShippedConfigsAreValid(String name) throws Exception {
+        TrainConfig c = TrainConfig.load(Path.of("../configs/train", name), List.of());
+        assertTrue(c.learningRate() > 0);
+    }
+
+    @Test
+    void thePaperLikeConfigIsThePapersRecipe() throws Exception {
+        TrainConfig c = TrainConfig.load(Path.of("../configs/train/llama-3.2-1b-lora.yaml"), List.of());
+        assertEquals("lora", c.method());
+        assertEquals(8, c.lora().rank());
+        assertEquals(7, c.lora().targets().size());
+        assertEquals(1e-4, c.learningRate());
+        assertEquals(8, c.gradientAccumulation());
+        assertEquals(2048, c.maxLength());
+        assertEquals(3 * 800, c.totalSteps(8 * 800), "3 epochs of 6,400 rows in steps of 8 rows");
+    }
+
+    @Test
+    void fileThenSetOverridesTheDefaults() throws Exception {
+        Path f = dir.resolve("t.yaml");
+        Files.writeString(f, "method: lora\nlora:\n  rank: 4\n");
+        TrainConfig c = TrainConfig.load(f, List.of("lora.alpha=32", "steps=7"));
+        assertEquals(4, c.lora().rank());
+        assertEquals(32.0, c.lora().alpha());
+        assertEquals(7, c.totalSteps(1000));
+        assertEquals(4096, c.maxLength(), "untouched keys keep their defaults");
+    }
+
+    @Test
+    void everyMistakeNamesFileLineAndKey() throws Exception {
+        String f = dir.resolve("t.yaml").toString();
+        assertEquals(f + ":2: lora.rnk: unknown key (see 'asynclm train --print-defaults' for every key)",
+                error("lora:\n  rnk: 4\n"));
+        assertEquals(f + ":1: method: must be full or lora", error("method: qlora\n"));
+        assertEquals(f + ":3: lora.targets: 'qproj' is not one of [q_proj, k_proj, v_proj, o_proj, gate_proj, "
+                + "up_proj, down_proj]", error("lora:\n  rank: 2\n  targets: [qproj]\n"));
+        assertEquals(f + ":1: warmup: must be in [0, 1)", error("warmup: 1.5\n"));
+        assertEquals(f + ":1: device: must be cpu or cuda:N", error("device: gpu\n"));
+        assertTrue(error("steps: many\n").startsWith(f + ":1: steps: expected int"), error("steps: many\n"));
+        assertEquals("--set gradient_accumulation: must be at least 1", error("", "gradient_accumulation=0"));
+        assertEquals("--set lora.rank.x: unknown key", error("", "lora.rank.x=1"));
+    }
+}
