@@ -205,10 +205,49 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume == null) {
             deleteTree(newAdapter);
-            LoraAdapter.init(newAdapter, LlamaConfig.read(base.resolve("config.json")), c.lora().rank(),
-                    c.lora().alpha(), c.lora().dropout(), c.lora().targets(), c.seed());
+            LlamaConfig model = LlamaConfig.read(base.resolve("config.json"));
+            LoraAdapter.init(newAdapter, model, c.lora().rank(), c.lora().alpha(), c.lora().dropout(),
+                    c.lora().targets(), c.seed(), tokenRows(c, base, model));
         }
         return TrainableLlama.withAdapter(base, resume == null ? newAdapter : resume, device);
+    }
+
+    /**
+     * The embedding rows of lora.trainable_tokens at their starting values: the mean of every row (a base model has
+     * never trained tokens such as Llama 3's reserved ones) or the base's own; null when there are none.
+     */
+    private static LoraAdapter.TokenRows tokenRows(TrainConfig c, Path base, LlamaConfig model)
+            throws BadInputException {
+        List<String> tokens = c.lora().trainableTokens();
+        if (tokens.isEmpty()) {
+            return null;
+        }
+        org.asynclm.runtime.tokens.Tokenizer tok = ModelCommand.tokenizer(base);
+        int h = model.hiddenSize();
+        int[] ids = new int[tokens.size()];
+        for (int k = 0; k < ids.length; k++) {
+            int[] one = tok.encode(tokens.get(k));
+            if (one.length != 1) {
+                throw new BadInputException("lora.trainable_tokens: '" + tokens.get(k) + "' is " + one.length
+                        + " tokens in " + base.resolve("tokenizer.json") + ", not one");
+            }
+            ids[k] = one[0];
+        }
+        float[] embedding = org.asynclm.model.safetensors.Checkpoint.open(base)
+                .floats("model.embed_tokens.weight", model.vocabSize(), h);
+        float[] values = new float[ids.length * h];
+        for (int k = 0; k < ids.length; k++) {
+            if (c.lora().tokenInit().equals("copy")) {
+                System.arraycopy(embedding, ids[k] * h, values, k * h, h);
+                continue;
+            }
+            for (int v = 0; v < model.vocabSize(); v++) {
+                for (int j = 0; j < h; j++) {
+                    values[k * h + j] += embedding[v * h + j] / model.vocabSize();
+                }
+            }
+        }
+        return new LoraAdapter.TokenRows(ids, values);
     }
 
     private Path initialAdapter() {

@@ -149,6 +149,39 @@ class ModelCliTest {
         }
     }
 
+    /** Under LoRA the CML markers' embedding rows train too, from the mean row, and travel in the adapter. */
+    @Test
+    void loraTrainsTheMarkerRows() throws Exception {
+        Path run = dir.resolve("lora-tokens");
+        CliTest.Result r = CliTest.run("train", "--model", model.toString(), "--traces",
+                "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "3", "--lr", "1e-2",
+                "--lora-rank", "4", "--set", "lora.trainable_tokens=[\"[CALL]\", \"[END]\"]", "--set",
+                "max_length=2400", "--set", "eval_fraction=0");
+        assertEquals(0, r.code(), r.err());
+        Path adapter = run.resolve("checkpoint-3");
+        JsonNode config = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile());
+        assertEquals("[261,264]", config.get("trainable_token_indices").toString());
+        var tensors = org.asynclm.model.safetensors.Safetensors.index(adapter.resolve("adapter_model.safetensors"));
+        float[] trained = org.asynclm.model.safetensors.Safetensors.readFloats(
+                tensors.get(org.asynclm.model.lora.LoraAdapter.TOKEN_ROWS));
+        float[] start = org.asynclm.model.safetensors.Safetensors.readFloats(
+                org.asynclm.model.safetensors.Safetensors.index(run.resolve("adapter-init/adapter_model.safetensors"))
+                        .get(org.asynclm.model.lora.LoraAdapter.TOKEN_ROWS));
+        float[] embedding = org.asynclm.model.safetensors.Checkpoint.open(model).floats("model.embed_tokens.weight",
+                266, 128);
+        double mean = 0;
+        for (int v = 0; v < 266; v++) {
+            mean += embedding[v * 128] / 266;
+        }
+        assertEquals(mean, start[0], 1e-6, "rows start at the mean embedding");
+        assertTrue(Math.abs(trained[0] - start[0]) > 1e-4, "the rows trained");
+        CliTest.Result bad = CliTest.run("train", "--model", model.toString(), "--traces",
+                "../training/src/test/resources/traces.jsonl", "--out", dir.resolve("bad").toString(), "--steps", "1",
+                "--lora-rank", "4", "--set", "lora.trainable_tokens=[\"hello\"]");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("lora.trainable_tokens: 'hello' is 5 tokens"), bad.err());
+    }
+
     @Test
     void exportRefusesWhatItCannotWrite() {
         CliTest.Result full = CliTest.run("export", "--checkpoint", model.toString(), "--format", "peft", "--out",

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Checkpoint;
@@ -24,6 +26,7 @@ public final class Llama implements AutoCloseable {
     private final NDManager manager;
     private final float[] embedding;
     private final NDArray lmHeadT;
+    private LoraAdapter.TokenRows replacedRows;
     private final NDArray finalNorm;
     private final List<Layer> layers;
     private final double[] inverseFrequencies;
@@ -109,6 +112,15 @@ public final class Llama implements AutoCloseable {
     }
 
     private void update(LoraAdapter adapter, int sign) throws BadInputException {
+        var tokens = adapter.tokenRows(config.vocabSize(), config.hiddenSize());
+        if (tokens.isPresent()) {
+            if (sign > 0) {
+                replacedRows = replaceRows(tokens.get());
+            } else if (replacedRows != null) {
+                replaceRows(replacedRows);
+                replacedRows = null;
+            }
+        }
         int applied = 0;
         for (int i = 0; i < layers.size(); i++) {
             List<NDArray> transposed = layers.get(i).projections();
@@ -135,6 +147,27 @@ public final class Llama implements AutoCloseable {
             transposedWeight.addi(aT.matMul(bT).mul((float) (sign * adapter.scale())));
         }
         return 1;
+    }
+
+    /**
+     * Writes {@code rows} into the embedding (and into the lm head when it is tied, as PEFT ties them) and returns
+     * the rows they replaced, for unmerge.
+     */
+    private LoraAdapter.TokenRows replaceRows(LoraAdapter.TokenRows rows) {
+        int h = config.hiddenSize();
+        float[] old = new float[rows.values().length];
+        for (int k = 0; k < rows.ids().length; k++) {
+            int id = rows.ids()[k];
+            System.arraycopy(embedding, id * h, old, k * h, h);
+            System.arraycopy(rows.values(), k * h, embedding, id * h, h);
+            if (config.tieWordEmbeddings()) {
+                try (NDManager scratch = manager.newSubManager()) {
+                    float[] row = Arrays.copyOfRange(rows.values(), k * h, (k + 1) * h);
+                    lmHeadT.set(new NDIndex(":, " + id), scratch.create(row, new Shape(h)));
+                }
+            }
+        }
+        return new LoraAdapter.TokenRows(rows.ids(), old);
     }
 
     private static NDArray vector(NDManager m, float[] v) {

@@ -33,10 +33,13 @@ public final class TrainableLlama implements AutoCloseable {
     private final NDArray loraScale;
     private final LlamaOps ops;
     private final double[] inverseFrequencies;
+    /** Under LoRA with trainable tokens: a one-hot [rows, vocab] and the base's values of those rows; else null. */
+    private final NDArray tokenSelect;
+    private final NDArray baseRows;
 
     /** {@code adapter} null: full fine-tuning. */
     private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> weights,
-                           Map<String, NDArray> trainable, LoraAdapter adapter) {
+                           Map<String, NDArray> trainable, LoraAdapter adapter) throws BadInputException {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
@@ -45,6 +48,19 @@ public final class TrainableLlama implements AutoCloseable {
         this.loraScale = manager.full(new Shape(), lora ? (float) adapter.scale() : 0f, DataType.FLOAT32);
         this.ops = LlamaOps.create(config, manager);
         this.inverseFrequencies = Rope.inverseFrequencies(config);
+        NDArray rows = trainable.get(LoraAdapter.TOKEN_ROWS);
+        if (rows == null) {
+            tokenSelect = null;
+            baseRows = null;
+        } else {
+            int[] ids = adapter.tokenRows(config.vocabSize(), config.hiddenSize()).orElseThrow().ids();
+            float[] oneHot = new float[ids.length * config.vocabSize()];
+            for (int k = 0; k < ids.length; k++) {
+                oneHot[k * config.vocabSize() + ids[k]] = 1;
+            }
+            tokenSelect = manager.create(oneHot, new Shape(ids.length, config.vocabSize()));
+            baseRows = tokenSelect.matMul(weights.get("model.embed_tokens.weight"));
+        }
     }
 
     /** Full fine-tuning: every weight trains. */
@@ -91,6 +107,11 @@ public final class TrainableLlama implements AutoCloseable {
             }
         }
         adapter.checkAllUsed(out.size() / 2, c);
+        var rows = adapter.tokenRows(c.vocabSize(), c.hiddenSize());
+        if (rows.isPresent()) {
+            out.put(LoraAdapter.TOKEN_ROWS, m.create(rows.get().values(),
+                    new Shape(rows.get().ids().length, c.hiddenSize())));
+        }
         return out;
     }
 
@@ -149,7 +170,8 @@ public final class TrainableLlama implements AutoCloseable {
         for (int i = 0; i < t; i++) {
             Arrays.fill(rows, i * h, (i + 1) * h, ids[i]);
         }
-        NDArray x = p("model.embed_tokens.weight").gather(manager.create(rows, new Shape(t, h)), 0);
+        NDArray table = embeddingTable();
+        NDArray x = table.gather(manager.create(rows, new Shape(t, h)), 0);
         NDArray[] rope = ops.ropeTables(manager, inverseFrequencies, LlamaOps.positions(examples));
         NDArray mask = manager.create(LlamaOps.blockCausalMask(examples), new Shape(1, t, t));
         for (int l = 0; l < config.layers(); l++) {
@@ -164,8 +186,17 @@ public final class TrainableLlama implements AutoCloseable {
             NDArray gate = proj(post, l, "gate_proj", dropout);
             x = x.add(proj(ops.silu(gate).mul(proj(post, l, "up_proj", dropout)), l, "down_proj", dropout));
         }
-        NDArray head = config.tieWordEmbeddings() ? p("model.embed_tokens.weight") : p("lm_head.weight");
+        NDArray head = config.tieWordEmbeddings() ? table : p("lm_head.weight");
         return ops.rmsNorm(x, p("model.norm.weight")).matMul(head.transpose());
+    }
+
+    /** The embedding, with the adapter's trainable rows written in (as a sum, so gradients reach them). */
+    private NDArray embeddingTable() {
+        NDArray base = p("model.embed_tokens.weight");
+        if (tokenSelect == null) {
+            return base;
+        }
+        return base.add(tokenSelect.transpose().matMul(trainable.get(LoraAdapter.TOKEN_ROWS).sub(baseRows)));
     }
 
     private NDArray p(String name) {

@@ -39,18 +39,31 @@ public final class LoraAdapter {
     public record Factors(float[] a, float[] b, int rank) {
     }
 
+    /** PEFT's name for the new values of the embedding rows an adapter trains ({@code trainable_token_indices}). */
+    public static final String TOKEN_ROWS = "base_model.model.model.embed_tokens.token_adapter.trainable_tokens_delta";
+
+    /**
+     * Embedding rows the adapter replaces (PEFT's trainable tokens): {@code values} [ids, hidden] row-major are the
+     * rows' new values, not a difference. A tied lm head takes them too.
+     */
+    public record TokenRows(int[] ids, float[] values) {
+    }
+
     private final Path dir;
     private final int rank;
     private final double scale;
     private final List<String> targets;
     private final Map<String, TensorInfo> tensors;
+    private final int[] tokenIds;
 
-    private LoraAdapter(Path dir, int rank, double scale, List<String> targets, Map<String, TensorInfo> tensors) {
+    private LoraAdapter(Path dir, int rank, double scale, List<String> targets, Map<String, TensorInfo> tensors,
+                        int[] tokenIds) {
         this.dir = dir;
         this.rank = rank;
         this.scale = scale;
         this.targets = targets;
         this.tensors = tensors;
+        this.tokenIds = tokenIds;
     }
 
     public static LoraAdapter load(Path dir) throws BadInputException {
@@ -78,7 +91,7 @@ public final class LoraAdapter {
         refuse(c, where, "fan_in_fan_out", n -> n.asBoolean(), "only fan_in_fan_out=false (Linear layers) is supported");
         refuse(c, where, "bias", n -> !n.isNull() && !n.asText().equals("none"), "only bias=none is supported");
         refuse(c, where, "modules_to_save", n -> !n.isNull() && !n.isEmpty(), "extra trained modules are not supported");
-        refuse(c, where, "trainable_token_indices", n -> !n.isNull() && !n.isEmpty(), "trainable tokens are not supported");
+        int[] tokenIds = tokenIndices(c.path("trainable_token_indices"), where);
         refuse(c, where, "rank_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module ranks are not supported");
         refuse(c, where, "alpha_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module alphas are not supported");
         List<String> targets = targets(c.path("target_modules"), where);
@@ -92,13 +105,60 @@ public final class LoraAdapter {
         }
         Map<String, TensorInfo> tensors = Safetensors.index(weights);
         for (String name : tensors.keySet()) {
+            if (name.equals(TOKEN_ROWS) && tokenIds.length > 0) {
+                continue;
+            }
             Matcher m = TENSOR.matcher(name);
             if (!m.matches() || !targets.contains(m.group(2))) {
                 throw new BadInputException(weights + ": tensor '" + name + "' is not a LoRA factor of a target in "
                         + CONFIG + " " + targets);
             }
         }
-        return new LoraAdapter(dir, rank, scale, targets, tensors);
+        if (tokenIds.length > 0 && !tensors.containsKey(TOKEN_ROWS)) {
+            throw new BadInputException(weights + ": tensor '" + TOKEN_ROWS + "' is missing (" + CONFIG
+                    + " names trainable_token_indices)");
+        }
+        return new LoraAdapter(dir, rank, scale, targets, tensors, tokenIds);
+    }
+
+    /** PEFT's trainable_token_indices: a list of ids, or {"embed_tokens": [ids]}; absent or null: none. */
+    private static int[] tokenIndices(JsonNode n, String where) throws BadInputException {
+        if (n.isMissingNode() || n.isNull()) {
+            return new int[0];
+        }
+        JsonNode list = n;
+        if (n.isObject()) {
+            if (n.size() != 1 || !n.has("embed_tokens")) {
+                throw new BadInputException(where + "trainable_token_indices: " + n + ": only embed_tokens rows are "
+                        + "supported");
+            }
+            list = n.get("embed_tokens");
+        }
+        if (!list.isArray()) {
+            throw new BadInputException(where + "trainable_token_indices: must be a list of token ids, got " + n);
+        }
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            if (!list.get(i).canConvertToInt() || list.get(i).asInt() < 0) {
+                throw new BadInputException(where + "trainable_token_indices: " + list.get(i) + " is not a token id");
+            }
+            ids[i] = list.get(i).asInt();
+        }
+        return ids;
+    }
+
+    /** The embedding rows the adapter replaces, checked against the model's vocabulary and width; empty if none. */
+    public Optional<TokenRows> tokenRows(int vocabSize, int hidden) throws BadInputException {
+        if (tokenIds.length == 0) {
+            return Optional.empty();
+        }
+        for (int id : tokenIds) {
+            if (id >= vocabSize) {
+                throw new BadInputException(dir.resolve(CONFIG) + ": trainable_token_indices: " + id
+                        + " is outside the model's vocabulary of " + vocabSize);
+            }
+        }
+        return Optional.of(new TokenRows(tokenIds.clone(), factor(TOKEN_ROWS, tokenIds.length, hidden)));
     }
 
     private interface Check {
@@ -134,6 +194,12 @@ public final class LoraAdapter {
      */
     public static void init(Path dir, LlamaConfig c, int rank, double alpha, double dropout,
                             List<String> targets, long seed) throws IOException {
+        init(dir, c, rank, alpha, dropout, targets, seed, null);
+    }
+
+    /** With {@code tokens} (may be null): embedding rows that train too, starting from the given values. */
+    public static void init(Path dir, LlamaConfig c, int rank, double alpha, double dropout,
+                            List<String> targets, long seed, TokenRows tokens) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         for (int layer = 0; layer < c.layers(); layer++) {
@@ -154,6 +220,10 @@ public final class LoraAdapter {
                         new Safetensors.Tensor(DType.F32, new long[] {out, rank}, new float[out * rank]));
             }
         }
+        if (tokens != null) {
+            tensors.put(TOKEN_ROWS, new Safetensors.Tensor(DType.F32, new long[] {tokens.ids().length,
+                c.hiddenSize()}, tokens.values()));
+        }
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
         var config = new ObjectMapper().createObjectNode();
@@ -161,6 +231,9 @@ public final class LoraAdapter {
                 .put("lora_dropout", dropout).put("bias", "none").put("fan_in_fan_out", false).put("use_rslora", false)
                 .put("use_dora", false).put("init_lora_weights", true);
         targets.forEach(config.putArray("target_modules")::add);
+        if (tokens != null) {
+            Arrays.stream(tokens.ids()).forEach(config.putArray("trainable_token_indices")::add);
+        }
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(), config);
     }
 
@@ -183,7 +256,7 @@ public final class LoraAdapter {
 
     /** How many projections the adapter updates (two tensors each). */
     public int projectionCount() {
-        return tensors.size() / 2;
+        return (tensors.size() - (tensors.containsKey(TOKEN_ROWS) ? 1 : 0)) / 2;
     }
 
     /**

@@ -17,7 +17,8 @@ import org.asynclm.model.safetensors.TensorInfo;
 import org.asynclm.runtime.BadInputException;
 
 /**
- * A base checkpoint with an adapter folded in, W + s·B·A for every projection it targets, written as one
+ * A base checkpoint with an adapter folded in, W + s·B·A for every projection it targets and its embedding rows
+ * (trainable tokens) written in, as one
  * {@code model.safetensors} in the base's tensor names and dtypes: what PEFT's {@code merge_and_unload} gives.
  */
 public final class MergedWeights {
@@ -44,6 +45,15 @@ public final class MergedWeights {
                 if (f.isPresent()) {
                     w = add(m, w, f.get(), shape[0], shape[1], adapter.scale());
                     merged++;
+                }
+                if (t.name().equals("model.embed_tokens.weight")) { // a tied head shares these rows
+                    var rows = adapter.tokenRows(c.vocabSize(), c.hiddenSize());
+                    if (rows.isPresent()) {
+                        int h = c.hiddenSize();
+                        for (int k = 0; k < rows.get().ids().length; k++) {
+                            System.arraycopy(rows.get().values(), k * h, w, rows.get().ids()[k] * h, h);
+                        }
+                    }
                 }
                 out.put(t.name(), new Safetensors.Tensor(t.dtype(), t.shape(), w));
             }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.asynclm.model.llama.GoldenLogits;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.TinyModel;
+import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,11 @@ class LoraAdapterTest {
     }
 
     private static Path adapter(String preset) throws Exception {
-        return Path.of(LoraAdapterTest.class.getResource("/golden/lora-" + preset).toURI());
+        return goldenDir("lora-" + preset);
+    }
+
+    private static Path goldenDir(String name) throws Exception {
+        return Path.of(LoraAdapterTest.class.getResource("/golden/" + name).toURI());
     }
 
     private static JsonNode golden(String name) throws Exception {
@@ -47,13 +52,15 @@ class LoraAdapterTest {
         return GoldenLogits.distance(model, g);
     }
 
+    /** lora-tokens-*: LoRA on q and v plus new rows for the five CML markers (tools/make_lora_tokens_golden.py). */
     @ParameterizedTest
-    @CsvSource({"tiny,0", "tiny-gqa,1"})
-    void mergedAdapterEqualsPeftAndUnmergingRestoresTheBase(String preset, long seed) throws Exception {
-        LoraAdapter adapter = LoraAdapter.load(adapter(preset));
-        try (Llama model = Llama.load(checkpoint(preset, seed), adapter(preset), Device.cpu())) {
-            double merged = distance(model, golden("lora-" + preset));
-            System.out.printf("%s + LoRA: max |Java - PEFT| = %.2e%n", preset, merged);
+    @CsvSource({"tiny,0,lora-tiny", "tiny-gqa,1,lora-tiny-gqa", "tiny,0,lora-tokens-tiny",
+        "tiny-gqa,1,lora-tokens-tiny-gqa"})
+    void mergedAdapterEqualsPeftAndUnmergingRestoresTheBase(String preset, long seed, String name) throws Exception {
+        LoraAdapter adapter = LoraAdapter.load(goldenDir(name));
+        try (Llama model = Llama.load(checkpoint(preset, seed), goldenDir(name), Device.cpu())) {
+            double merged = distance(model, golden(name));
+            System.out.printf("%s: max |Java - PEFT| = %.2e%n", name, merged);
             assertTrue(merged < 1e-4, preset + " with its adapter differs from PEFT by " + merged);
             assertTrue(distance(model, golden("llama-" + preset)) > 0.1, "the adapter must change the logits");
             model.unmerge(adapter);
@@ -64,19 +71,43 @@ class LoraAdapterTest {
 
     /** The merged export is a plain checkpoint: loaded without any adapter it gives PEFT's logits. */
     @ParameterizedTest
-    @CsvSource({"tiny,0", "tiny-gqa,1"})
-    void mergedWeightsLoadAsAPlainCheckpointWithPeftsLogits(String preset, long seed) throws Exception {
+    @CsvSource({"tiny,0,lora-tiny", "tiny-gqa,1,lora-tiny-gqa", "tiny,0,lora-tokens-tiny",
+        "tiny-gqa,1,lora-tokens-tiny-gqa"})
+    void mergedWeightsLoadAsAPlainCheckpointWithPeftsLogits(String preset, long seed, String name) throws Exception {
         Path base = checkpoint(preset, seed);
-        Path merged = dir.resolve(preset + "-merged");
+        Path merged = dir.resolve(name + "-merged");
         Files.createDirectories(merged);
         for (String f : new String[] {"config.json", "tokenizer.json"}) {
             Files.copy(base.resolve(f), merged.resolve(f));
         }
-        MergedWeights.write(base, LoraAdapter.load(adapter(preset)), merged.resolve("model.safetensors"));
+        MergedWeights.write(base, LoraAdapter.load(goldenDir(name)), merged.resolve("model.safetensors"));
         try (Llama model = Llama.load(merged, Device.cpu())) {
-            double d = distance(model, golden("lora-" + preset));
-            System.out.printf("%s merged export: max |Java - PEFT| = %.2e%n", preset, d);
+            double d = distance(model, golden(name));
+            System.out.printf("%s merged export: max |Java - PEFT| = %.2e%n", name, d);
             assertTrue(d < 1e-4, preset + " merged export differs from PEFT by " + d);
+        }
+    }
+
+    /** The training forward pass with trainable rows gives PEFT's logits too (before any step). */
+    @ParameterizedTest
+    @CsvSource({"tiny,0", "tiny-gqa,1"})
+    void trainableRowsInTheTrainingForwardPass(String preset, long seed) throws Exception {
+        JsonNode g = golden("lora-tokens-" + preset);
+        int[] ids = new int[g.get("token_ids").size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = g.get("token_ids").get(i).asInt();
+        }
+        try (TrainableLlama model = TrainableLlama.withAdapter(checkpoint(preset, seed),
+                goldenDir("lora-tokens-" + preset), Device.cpu())) {
+            assertTrue(model.parameters().containsKey(LoraAdapter.TOKEN_ROWS));
+            float[] logits = model.logits(ids, new int[ids.length]).toFloatArray();
+            int vocab = g.get("last_logits").size();
+            double worst = 0;
+            for (int v = 0; v < vocab; v++) {
+                worst = Math.max(worst, Math.abs(logits[(ids.length - 1) * vocab + v] - g.get("last_logits").get(v)
+                        .asDouble()));
+            }
+            assertTrue(worst < 1e-4, "training forward differs from PEFT by " + worst);
         }
     }
 
@@ -118,6 +149,10 @@ class LoraAdapterTest {
         expected.put(brokenCopy("tiny-gqa", "target_modules", java.util.List.of("q_proj")),
                 "adapter_model.safetensors: tensor 'base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight' "
                         + "is not a LoRA factor of a target in adapter_config.json [q_proj]");
+        expected.put(brokenCopy("tiny", "trainable_token_indices", java.util.Map.of("lm_head", java.util.List.of(1))),
+                "adapter_config.json: trainable_token_indices: {\"lm_head\":[1]}: only embed_tokens rows are supported");
+        expected.put(brokenCopy("tiny", "trainable_token_indices", java.util.List.of(261)),
+                "adapter_model.safetensors: tensor '" + LoraAdapter.TOKEN_ROWS + "' is missing");
         for (var e : expected.entrySet()) {
             String m = message(e.getKey());
             assertTrue(m.startsWith(e.getKey().toString()) && m.contains(e.getValue()), m);

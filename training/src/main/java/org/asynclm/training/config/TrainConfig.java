@@ -16,9 +16,11 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
 
-    public record Lora(int rank, double alpha, double dropout, List<String> targets) {
+    public record Lora(int rank, double alpha, double dropout, List<String> targets, List<String> trainableTokens,
+                       String tokenInit) {
         public Lora {
             targets = targets == null ? null : List.copyOf(targets);
+            trainableTokens = trainableTokens == null ? List.of() : List.copyOf(trainableTokens);
         }
     }
 
@@ -45,6 +47,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
             loaded.check(LoraAdapter.PROJECTIONS.contains(t), "lora.targets",
                     "'" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
         }
+        loaded.check(List.of("mean", "copy").contains(c.lora().tokenInit()), "lora.token_init", "must be mean or copy");
         loaded.check(c.maxLength() >= 2, "max_length", "must be at least 2");
         loaded.check(List.of("drop", "truncate").contains(c.overlong()), "overlong", "must be drop or truncate");
         loaded.check(c.epochs() > 0, "epochs", "must be positive");
