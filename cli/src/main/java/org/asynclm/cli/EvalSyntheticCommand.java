@@ -96,6 +96,12 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         LearningMetrics m = LearningMetrics.of(runs);
         if (out != null) {
             ObjectNode all = toJson(m);
+            ObjectNode settings = all.putObject("settings"); // what made these figures
+            settings.put("model", checkpoint.model.toAbsolutePath().toString());
+            settings.put("adapter", checkpoint.adapter == null ? null : checkpoint.adapter.toAbsolutePath().toString());
+            settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
+            settings.put("seed", seed);
+            settings.put("max_tokens", maxTokens == null ? "twice the teacher's + 64" : maxTokens.toString());
             ArrayNode list = all.putArray("runs");
             runs.forEach(r -> list.add(toJson(r)));
             AtomicFiles.write(out, tmp -> Files.writeString(tmp, Json.pretty(all)));

@@ -80,7 +80,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 fast ? "300" : "4000", "--seed", String.valueOf(seed), "--out", traces.toString());
         List<String> data = List.of("--set", "base_model=" + quoted(model), "--set", "train_data=" + quoted(traces));
         Path checkpoint = finishedCheckpoint(trainDir);
-        if (checkpoint == null || force) {
+        boolean trained = checkpoint == null || force;
+        if (trained) {
+            TrainCommand.deleteTree(trainDir); // an earlier, shorter run's checkpoints must not be taken for this one
             int steps = fast ? 30 : stepsFor(trainConfig, data);
             List<String> train = new ArrayList<>(List.of("train", "--config", trainConfig, "--out",
                     trainDir.toString(), "--max-steps", String.valueOf(steps)));
@@ -93,7 +95,7 @@ final class QuickstartCommand implements Callable<Integer> {
         } else {
             o.println("train: reusing " + checkpoint + " (--force to redo)");
         }
-        stage("learning", Files.exists(learning), learning, "eval", "synthetic", "--model", checkpoint.toString(),
+        stage("learning", Files.exists(learning) && !trained, learning, "eval", "synthetic", "--model", checkpoint.toString(),
                 "--config", datagenConfig, "--n", fast ? "10" : "100", "--seed", String.valueOf(seed + 1),
                 "--out", learning.toString());
         Path latencyDir = out.resolve("latency");
@@ -147,23 +149,27 @@ final class QuickstartCommand implements Callable<Integer> {
         return steps;
     }
 
-    /** The newest checkpoint of a train run that reached its last step, or null. */
+    /** The checkpoint of a train run that reached its last step, or null. */
     static Path finishedCheckpoint(Path trainDir) throws IOException {
         if (!Files.isDirectory(trainDir)) {
             return null;
         }
+        Path found = null;
+        int best = -1;
         try (var dirs = Files.list(trainDir)) {
             for (Path d : dirs.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+")).toList()) {
                 Path state = d.resolve("trainer_state.json");
                 if (Files.exists(state)) {
                     JsonNode n = Json.MAPPER.readTree(state.toFile());
-                    if (n.path("step").asInt() == n.path("steps").asInt(-1)) {
-                        return d;
+                    int step = n.path("step").asInt();
+                    if (step == n.path("steps").asInt(-1) && step > best) {
+                        found = d;
+                        best = step;
                     }
                 }
             }
         }
-        return null;
+        return found;
     }
 
     private void latency(Path latencyDir) throws IOException, BadInputException {

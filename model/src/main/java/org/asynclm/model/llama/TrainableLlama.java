@@ -240,6 +240,10 @@ public final class TrainableLlama implements AutoCloseable {
         Safetensors.write(dir.resolve(LoraAdapter.WEIGHTS), tensors, Map.of("format", "pt"));
     }
 
+    public Device device() {
+        return manager.getDevice();
+    }
+
     /** True when only LoRA factors train. */
     public boolean isLora() {
         return lora;

@@ -52,7 +52,7 @@ class LoraAdapterTest {
         return GoldenLogits.distance(model, g);
     }
 
-    /** lora-tokens-*: LoRA on q and v plus new rows for the five CML markers (tools/make_lora_tokens_golden.py). */
+    /** lora-tokens-*: LoRA on q and v plus new rows for the five CML markers (tools/make_lora_golden.py). */
     @ParameterizedTest
     @CsvSource({"tiny,0,lora-tiny", "tiny-gqa,1,lora-tiny-gqa", "tiny,0,lora-tokens-tiny",
         "tiny-gqa,1,lora-tokens-tiny-gqa"})

@@ -1,6 +1,5 @@
 package org.asynclm.training.sft;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -27,8 +26,10 @@ import org.asynclm.training.optim.AdamW;
  */
 public final class Trainer {
 
-    /** Settings of a run; every random choice comes from {@code seed}. {@code saveEvery}, {@code evalEvery} 0: never
-     * (but at the end). */
+    /**
+     * Settings of a run; every random choice comes from {@code seed}. {@code saveEvery} and {@code evalEvery} 0: only
+     * at the end.
+     */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                            double loraDropout) {
@@ -93,7 +94,7 @@ public final class Trainer {
                 s.steps());
         Map<String, NDArray> params = model.parameters();
         RowOrder order = new RowOrder(rows, s.seed());
-        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+        try (NDManager m = NDManager.newBaseManager(model.device()); // optimizer state beside the weights
              AdamW adam = new AdamW(m, 0.9, 0.999, 1e-8, s.weightDecay())) {
             if (start.optimizerState() != null) {
                 adam.restore(start.step(), start.optimizerState(), params);
@@ -110,7 +111,8 @@ public final class Trainer {
                 try (NDScope scope = new NDScope()) {
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                         for (int k = 0; k < batch.size(); k++) {
-                            loss += microStep(m, model, batch.get(k), tokens, c, s.loraDropout(), dropoutSeed(s, step, k));
+                            loss += microStep(m, model, batch.get(k), tokens, c, s.loraDropout(),
+                                    dropoutSeed(s, step, k));
                         }
                     }
                     if (!Double.isFinite(loss)) {
@@ -140,8 +142,8 @@ public final class Trainer {
     private static double microStep(NDManager m, TrainableLlama model, Packing.Row row, int stepTokens,
                                     GradientCollector c, double dropout, long dropoutSeed) {
         try (NDScope micro = new NDScope()) {
-            NDArray l = TokenLoss.mean(m, model.trainingLogits(row.ids(), row.examples(), dropout, dropoutSeed), row.ids(),
-                    row.trained(), row.examples(), stepTokens);
+            NDArray logits = model.trainingLogits(row.ids(), row.examples(), dropout, dropoutSeed);
+            NDArray l = TokenLoss.mean(m, logits, row.ids(), row.trained(), row.examples(), stepTokens);
             c.backward(l);
             return l.getFloat();
         }
