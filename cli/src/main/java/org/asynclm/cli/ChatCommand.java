@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
                 + "the line becomes the next request). Ctrl-D ends the session.",
                 "The tools are simulated (they sleep their time and answer from a task's ground truth): a built-in "
                         + "task, or --scenario FILE."},
-        footer = {"", "Example:", "  bin/asynclm chat --model runs/quickstart/train/checkpoint-800 --pace-ms 30 "
+        footer = {"", "Example:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-1600 --pace-ms 30 "
                 + "--timeline runs/chat.json"})
 final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
