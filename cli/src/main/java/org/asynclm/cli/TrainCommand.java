@@ -235,17 +235,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         float[] embedding = org.asynclm.model.safetensors.Checkpoint.open(base)
                 .floats("model.embed_tokens.weight", model.vocabSize(), h);
+        float[] mean = new float[h];
+        for (int v = 0; v < model.vocabSize(); v++) {
+            for (int j = 0; j < h; j++) {
+                mean[j] += embedding[v * h + j] / model.vocabSize();
+            }
+        }
         float[] values = new float[ids.length * h];
         for (int k = 0; k < ids.length; k++) {
-            if (c.lora().tokenInit().equals("copy")) {
-                System.arraycopy(embedding, ids[k] * h, values, k * h, h);
-                continue;
-            }
-            for (int v = 0; v < model.vocabSize(); v++) {
-                for (int j = 0; j < h; j++) {
-                    values[k * h + j] += embedding[v * h + j] / model.vocabSize();
-                }
-            }
+            boolean copy = c.lora().tokenInit().equals("copy");
+            System.arraycopy(copy ? embedding : mean, copy ? ids[k] * h : 0, values, k * h, h);
         }
         return new LoraAdapter.TokenRows(ids, values);
     }

@@ -39,7 +39,7 @@ public final class TrainableLlama implements AutoCloseable {
 
     /** {@code adapter} null: full fine-tuning. */
     private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> weights,
-                           Map<String, NDArray> trainable, LoraAdapter adapter) throws BadInputException {
+                           Map<String, NDArray> trainable, LoraAdapter adapter) {
         this.config = config;
         this.manager = manager;
         this.weights = weights;
@@ -53,7 +53,7 @@ public final class TrainableLlama implements AutoCloseable {
             tokenSelect = null;
             baseRows = null;
         } else {
-            int[] ids = adapter.tokenRows(config.vocabSize(), config.hiddenSize()).orElseThrow().ids();
+            int[] ids = adapter.tokenIds(); // factors() has read and checked the rows themselves
             float[] oneHot = new float[ids.length * config.vocabSize()];
             for (int k = 0; k < ids.length; k++) {
                 oneHot[k * config.vocabSize() + ids[k]] = 1;

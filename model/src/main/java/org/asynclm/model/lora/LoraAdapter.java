@@ -147,6 +147,11 @@ public final class LoraAdapter {
         return ids;
     }
 
+    /** The token ids whose embedding rows the adapter replaces (PEFT's trainable_token_indices); empty if none. */
+    public int[] tokenIds() {
+        return tokenIds.clone();
+    }
+
     /** The embedding rows the adapter replaces, checked against the model's vocabulary and width; empty if none. */
     public Optional<TokenRows> tokenRows(int vocabSize, int hidden) throws BadInputException {
         if (tokenIds.length == 0) {
