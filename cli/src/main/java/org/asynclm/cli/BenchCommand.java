@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.TrainableLlama;
@@ -182,7 +183,7 @@ final class BenchCommand implements Runnable {
                         Trainer.Start.FRESH, s -> {
                             done.add(s);
                             p.accept(s.step());
-                        }, (step, optimizer) -> { });
+                        }, (step, loss, optimizer) -> Map.of());
             } finally {
                 TrainCommand.deleteTree(scratch);
             }

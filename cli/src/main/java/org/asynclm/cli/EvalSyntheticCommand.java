@@ -11,19 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.config.DatagenConfig;
-import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.eval.learning.LearningMetrics;
 import org.asynclm.eval.learning.RunCheck;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
-import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.files.AtomicFiles;
-import org.asynclm.runtime.sim.Simulator;
-import org.asynclm.runtime.timeline.Timeline;
-import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +60,27 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             description = "Generation limit per task (default: twice the teacher's tokens for the task, plus 64).")
     Integer maxTokens;
 
+    @Option(names = "--method", defaultValue = "async", paramLabel = "async|sync",
+            description = "How the calls run, for the model and for the teacher it is timed against: async (the "
+                    + "model keeps writing, results arrive as interrupts) or sync (generation waits for each call; "
+                    + "for a model trained on sync traces). Default: ${DEFAULT-VALUE}.")
+    EvalMethod method;
+
+    /** The methods a trained model is judged under: the two its traces can teach. */
+    enum EvalMethod {
+        async(Method.ASYNC), sync(Method.SYNC);
+
+        private final Method method;
+
+        EvalMethod(Method method) {
+            this.method = method;
+        }
+
+        Method method() {
+            return method;
+        }
+    }
+
     @Option(names = "--out", paramLabel = "FILE",
             description = "Also write the rates and every run (verdicts, errors, transcript) to this JSON file.")
     Path out;
@@ -79,19 +94,16 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             throw new BadInputException("--n and --max-tokens must be at least 1");
         }
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
-        DatagenConfig c = DatagenCommand.load(file, sets, n, seed, null, null, null);
-        if (!c.source().equals("synthetic")) {
-            throw new BadInputException((file == null ? "" : file + ": ") + "source: eval synthetic needs source "
-                    + "synthetic, got " + c.source());
+        DatagenConfig c = SyntheticEvaluation.tasks(file, sets, n, seed, method.method());
+        SyntheticEvaluation evaluation;
+        try {
+            evaluation = new SyntheticEvaluation(c, checkpoint.tokenizer(), method.method(), maxTokens);
+        } catch (BadInputException e) {
+            throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
         }
-        Tokenizer tok = checkpoint.tokenizer();
-        TraceGenerator tasks = new TraceGenerator(c, tok, "model", Sources.create(c));
-        List<RunCheck> runs = new ArrayList<>();
+        List<RunCheck> runs;
         try (Llama llama = checkpoint.load(); Progress progress = new Progress("eval synthetic", n)) {
-            for (int i = 0; i < n; i++) {
-                runs.add(check(tasks, tok, i, llama));
-                progress.accept(i + 1);
-            }
+            runs = evaluation.run(llama, n, progress::accept);
         }
         LearningMetrics m = LearningMetrics.of(runs);
         if (out != null) {
@@ -101,6 +113,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             settings.put("adapter", checkpoint.adapter == null ? null : checkpoint.adapter.toAbsolutePath().toString());
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
+            settings.put("method", method.method().cliName());
             settings.put("max_tokens", maxTokens == null ? "twice the teacher's + 64" : maxTokens.toString());
             ArrayNode list = all.putArray("runs");
             runs.forEach(r -> list.add(toJson(r)));
@@ -118,17 +131,6 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         return 0;
     }
 
-    private RunCheck check(TraceGenerator tasks, Tokenizer tok, int index, Llama llama) {
-        TraceGenerator.Case c = tasks.prepare(index);
-        Outcome teacher = c.simulator().run(c.prepared(), Method.ASYNC, Timeline.NONE);
-        long sync = tasks.syncMakespan(c.simulator(), c.prepared(), c.cost());
-        int limit = maxTokens != null ? maxTokens : 2 * teacher.generatedTokens() + 64;
-        Simulator model = new Simulator(tok, c.cost(), "lpt", c.seed(), limit,
-                (s, method, clock, bounds) -> ModelCommand.engineUnchecked(llama));
-        Outcome run = model.run(c.prepared(), Method.ASYNC, Timeline.NONE);
-        return RunCheck.of(c.task().scenario(), run, teacher, sync);
-    }
-
     static ObjectNode toJson(LearningMetrics m) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("n", m.n());
@@ -138,6 +140,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         n.put("scenario_ok_rate", m.scenarioOkRate());
         n.put("makespan_ratio_vs_teacher", m.makespanRatioVsTeacher());
         n.put("makespan_ratio_vs_sync", m.makespanRatioVsSync());
+        n.put("runaway_rate", m.runawayRate());
         return n;
     }
 
@@ -148,6 +151,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         n.put("all_calls_once", r.allCallsOnce());
         n.put("dependency_ok", r.dependenciesOk());
         n.put("ok", r.ok());
+        n.put("end_state", r.endState().name().toLowerCase(java.util.Locale.ROOT));
         n.put("makespan_ms", Json.ms(r.makespanNanos()));
         n.put("teacher_ms", Json.ms(r.teacherNanos()));
         n.put("sync_ms", Json.ms(r.syncNanos()));
@@ -159,9 +163,9 @@ final class EvalSyntheticCommand implements Callable<Integer> {
 
     static String table(LearningMetrics m) {
         return new Table("tasks", "CML valid", "all calls once", "dependencies ok", "task ok", "makespan / teacher",
-                "makespan / sync").row(m.n(), pct(m.cmlValidRate()), pct(m.allCallsOnceRate()),
+                "makespan / sync", "runaway").row(m.n(), pct(m.cmlValidRate()), pct(m.allCallsOnceRate()),
                 pct(m.dependencyOkRate()), pct(m.scenarioOkRate()), ratio(m.makespanRatioVsTeacher()),
-                ratio(m.makespanRatioVsSync())).render();
+                ratio(m.makespanRatioVsSync()), pct(m.runawayRate())).render();
     }
 
     private static String pct(double rate) {

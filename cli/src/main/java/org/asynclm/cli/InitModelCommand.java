@@ -1,5 +1,7 @@
 package org.asynclm.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,11 @@ final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "A tokenizer.json with the chat and CML special tokens, for example from 'tokenizer train' "
+                    + "(default: the byte-level one).")
+    Path tokenizer;
+
     @Option(names = "--force", description = "Overwrite a checkpoint already in --out.")
     boolean force;
 
@@ -41,7 +48,8 @@ final class InitModelCommand implements Callable<Integer> {
         if (!force && Files.exists(out.resolve("model.safetensors"))) {
             throw new BadInputException(out + ": already holds a checkpoint (--force to overwrite)");
         }
-        TinyModel.Preset p = TinyModel.preset(file);
+        TinyModel.Preset p = tokenizer == null ? TinyModel.preset(file)
+                : TinyModel.preset(file, readTokenizer(tokenizer), tokenizer.toString());
         TinyModel.write(out, p, preset, seed);
         var c = p.config();
         long params = TinyModel.weights(c, p.initializerRange(), seed).values().stream()
@@ -49,6 +57,15 @@ final class InitModelCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("wrote %s: Llama, %d layers, hidden %d, %d heads (%d kv), vocab %d, "
                 + "%,d parameters%n", out, c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.vocabSize(), params);
         return 0;
+    }
+
+    private static ObjectNode readTokenizer(Path file) throws BadInputException {
+        try {
+            return (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        } catch (IOException | ClassCastException e) {
+            throw new BadInputException(file + ": not a tokenizer.json: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
     }
 
     static Path presetFile(String preset) throws BadInputException {

@@ -53,6 +53,49 @@ final class LossChart {
             held.setLineColor(new Color(0xd95f02));
             held.setMarkerColor(new Color(0xd95f02));
         }
+        return draw(chart, png, err);
+    }
+
+    /**
+     * The held-out task rates that training measured at its checkpoints (metrics key task_eval), against the step:
+     * does the model do the job, not only predict the traces. Null when no step has them, or the machine cannot draw.
+     */
+    static Path writeTaskRates(Path png, Path metrics, PrintWriter err) throws IOException {
+        List<Double> steps = new ArrayList<>();
+        java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        for (String key : List.of("cml_valid_rate", "dependency_ok_rate", "scenario_ok_rate", "runaway_rate")) {
+            rates.put(key, new ArrayList<>());
+        }
+        for (String line : Files.readAllLines(metrics)) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            if (n.has("task_eval")) {
+                steps.add(n.get("step").asDouble());
+                rates.forEach((k, v) -> v.add(100 * n.get("task_eval").path(k).asDouble()));
+            }
+        }
+        if (steps.isEmpty()) {
+            return null;
+        }
+        XYChart chart = new XYChartBuilder().width(800).height(450).title("Held-out tasks at each checkpoint")
+                .xAxisTitle("step").yAxisTitle("% of tasks").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesColor(new Color(0xe0e0e0));
+        chart.getStyler().setXAxisDecimalPattern("#");
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(100.0);
+        Color[] colors = {new Color(0x1f4e9c), new Color(0x7570b3), new Color(0x1b9e77), new Color(0xd95f02)};
+        int k = 0;
+        for (var e : rates.entrySet()) {
+            XYSeries series = chart.addSeries(e.getKey().replace("_rate", "").replace('_', ' '), steps, e.getValue());
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(colors[k]);
+            series.setMarkerColor(colors[k]);
+            k++;
+        }
+        return draw(chart, png, err);
+    }
+
+    private static Path draw(XYChart chart, Path png, PrintWriter err) throws IOException {
         try {
             System.setProperty("java.awt.headless", "true");
             AtomicFiles.write(png, tmp -> {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Asynchronous LLM function calling: simulate the runtime, generate traces, fine-tune Llama, "
                 + "evaluate on BFCL.",
         subcommands = {QuickstartCommand.class, SimulateCommand.class, DatagenCommand.class, InitModelCommand.class,
-                ModelCommand.class, GenerateCommand.class, TrainDataCommand.class, TrainCommand.class, ExportCommand.class,
+                ModelCommand.class, GenerateCommand.class, TokenizerCommand.class, TrainDataCommand.class, TrainCommand.class, ExportCommand.class,
                 ChatCommand.class,
                 EvalCommand.class,
                 BfclCommand.class, BenchCommand.class,

@@ -50,8 +50,10 @@ final class QuickstartPage {
             seconds += Json.MAPPER.readTree(l).get("seconds").asDouble();
         }
         String t = rel(base, trainDir);
-        String chart = Files.exists(trainDir.resolve("loss.png"))
-                ? "<p><img src=\"" + t + "/loss.png\" alt=\"training loss per step\"></p>" : "";
+        String chart = (Files.exists(trainDir.resolve("loss.png"))
+                ? "<p><img src=\"" + t + "/loss.png\" alt=\"training loss per step\"></p>" : "")
+                + (Files.exists(trainDir.resolve("tasks.png"))
+                ? "<p><img src=\"" + t + "/tasks.png\" alt=\"held-out task rates at each checkpoint\"></p>" : "");
         return chart + String.format(Locale.ROOT, """
                 <p>%d steps in %.1f minutes; last loss %.3f, held-out loss %s (nats per trained token).</p>
                 <ul><li><a href="%s/metrics.jsonl">metrics.jsonl</a>: loss, learning rate, gradient norm and

@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
             "tokenizer_config.json");
     /** Keys a resumed run may change: they decide what is written, not what is learned. */
     private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("save_every", "keep", "eval_every",
-            "eval_rows", "device");
+            "eval_rows", "device", "task_eval");
 
     @Spec
     CommandSpec spec;
@@ -109,12 +109,14 @@ final class TrainCommand implements Callable<Integer> {
         List<Trainer.Step> done = new ArrayList<>();
         Trainer.Settings settings = new Trainer.Settings(total, c.learningRate(), c.warmup(), c.weightDecay(),
                 c.maxGradNorm(), c.seed(), c.saveEvery(), c.gradientAccumulation(), c.evalEvery(),
-                c.isLora() ? c.lora().dropout() : 0);
+                c.isLora() ? c.lora().dropout() : 0, c.everyTokenSteps(), c.recallSteps());
         ObjectMapper json = new ObjectMapper();
         Path metricsFile = out.resolve("metrics.jsonl");
         List<String> earlier = resume == null || !Files.exists(metricsFile) ? List.of()
                 : Files.readAllLines(metricsFile).stream().limit(start.step()).toList();
         Path[] last = new Path[1];
+        CheckpointTasks taskEval = c.taskEval().n() == 0 ? null : new CheckpointTasks(c.taskEval(), base,
+                c.isLora(), spec.commandLine().getErr());
         try (TrainableLlama llama = open(c, resume, initialAdapter());
              BufferedWriter metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8);
              Progress progress = new Progress("train", total)) {
@@ -123,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.write('\n');
             }
             progress.accept(start.step());
-            Trainer.run(llama, data.rows(), data.evalRows(), settings, start, s -> {
+            Trainer.run(llama, recallRows(c, base), data.rows(), data.evalRows(), settings, start, s -> {
                 done.add(s);
                 try {
                     metrics.write(json.writeValueAsString(metricLine(s)));
@@ -133,8 +135,10 @@ final class TrainCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
                 progress.accept(s.step());
-            }, (step, optimizer) -> last[0] = writeCheckpoint(llama, optimizer, step, total, data,
-                    done.get(done.size() - 1).loss()));
+            }, (step, loss, optimizer) -> {
+                last[0] = writeCheckpoint(llama, optimizer, step, total, data, loss);
+                return taskEval == null ? Map.of() : taskEval.rates(last[0]);
+            });
         } catch (Trainer.DivergedException e) {
             spec.commandLine().getErr().println("asynclm: " + e.getMessage());
             return 1;
@@ -143,12 +147,32 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("--resume " + resume + ": already at step " + start.step() + " of " + total);
         }
         Path chart = LossChart.write(out.resolve("loss.png"), metricsFile, spec.commandLine().getErr());
+        Path tasksChart = LossChart.writeTaskRates(out.resolve("tasks.png"), metricsFile, spec.commandLine().getErr());
         o.print(summary(data, done));
         o.println("checkpoint: " + last[0]);
         if (chart != null) {
             o.println("loss curve: " + chart);
         }
+        if (tasksChart != null) {
+            o.println("held-out task rates: " + tasksChart);
+        }
         return 0;
+    }
+
+    /**
+     * The look-up-and-copy rows of recall_steps, over the tokenizer's ordinary tokens (those below its first special
+     * token), closed by [HEAD]; none when recall_steps is 0.
+     */
+    private static List<org.asynclm.training.data.Packing.Row> recallRows(TrainConfig c, Path base)
+            throws BadInputException {
+        if (c.recallSteps() == 0) {
+            return List.of();
+        }
+        org.asynclm.runtime.tokens.Tokenizer tok = ModelCommand.tokenizer(base);
+        int separator = tok.encode("[HEAD]")[0];
+        int ordinary = Math.min(separator, tok.encode("<|begin_of_text|>")[0]);
+        return org.asynclm.training.data.RecallRows.make(Math.min(c.recallSteps() * c.gradientAccumulation(), 4096),
+                c.maxLength(), ordinary, separator, c.seed());
     }
 
     /** The shortcut options as config overrides, after --set so they win. */
@@ -183,6 +207,10 @@ final class TrainCommand implements Callable<Integer> {
         n.put("loss", s.loss());
         if (s.evalLoss() != null) {
             n.put("eval_loss", s.evalLoss());
+        }
+        if (!s.checkpointRates().isEmpty()) {
+            ObjectNode rates = n.putObject("task_eval");
+            s.checkpointRates().forEach(rates::put);
         }
         n.put("lr", s.learningRate());
         n.put("grad_norm", s.gradNorm());

@@ -202,7 +202,8 @@ class ModelCliTest {
                 "--out", traces.toString()).code());
         Path run = dir.resolve("config-run");
         String[] sets = {"--set", "base_model=\"" + model + "\"", "--set", "train_data=\"" + traces + "\"",
-            "--set", "eval_fraction=0.33", "--set", "eval_every=2", "--set", "max_length=4096"};
+            "--set", "eval_fraction=0.33", "--set", "eval_every=2", "--set", "max_length=4096",
+            "--set", "task_eval.n=3", "--set", "every_token_steps=2"};
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--config",
                 "../configs/train/tiny-cpu.yaml", "--max-steps", "4", "--out", run.toString()));
         args.addAll(java.util.List.of(sets));
@@ -216,6 +217,16 @@ class ModelCliTest {
         byte[] png = Files.readAllBytes(run.resolve("loss.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
+        // The held-out task checks ran on the one checkpoint (the end), and their rates were plotted.
+        JsonNode last = new ObjectMapper().readTree(lines.get(3));
+        assertTrue(last.get("task_eval").has("cml_valid_rate") && last.get("task_eval").has("runaway_rate"),
+                last.toString());
+        assertTrue(last.get("task_eval").get("scenario_ok_rate").asDouble() >= 0, last.toString());
+        assertTrue(!new ObjectMapper().readTree(lines.get(2)).has("task_eval"), "no checkpoint at step 3");
+        assertEquals((byte) 0x89, Files.readAllBytes(run.resolve("tasks.png"))[0]);
+        // The first two steps trained every token, the rest only the model's own.
+        assertTrue(new ObjectMapper().readTree(lines.get(0)).get("trained_tokens").asInt()
+                > 2 * new ObjectMapper().readTree(lines.get(3)).get("trained_tokens").asInt(), lines.toString());
         JsonNode state = new ObjectMapper().readTree(run.resolve("checkpoint-4/trainer_state.json").toFile());
         assertEquals(2, state.get("eval_examples").asInt(), "a third of six examples held out");
         assertEquals(4, state.get("examples").asInt());

@@ -59,6 +59,8 @@ public final class Session {
     private int generated;
     private int injected;
     private int traps;
+    /** Blocks refused since the last one the runtime accepted: the runaway guard. */
+    private int refusedInRow;
 
     public Session(Engine engine, Tokenizer tokenizer, Clock clock, ToolExecutor executor, Map<String, Tool> tools,
                    SessionConfig config, Timeline timeline) {
@@ -150,6 +152,11 @@ public final class Session {
                 }
                 handle(e, tokenStart);
             }
+            if (refusedInRow >= config.runawayLimit()) {
+                end = EndState.RUNAWAY;
+                errors.add("runaway: " + refusedInRow + " blocks in a row were refused; the turn was ended");
+                break;
+            }
         }
         flushModelText();
         return outcome(end);
@@ -196,6 +203,7 @@ public final class Session {
         }
         LiveCall live = new LiveCall(id, tool, call.keywords(), b.body(), blockOpenedAt, rel(clock.nanos()));
         calls.add(live);
+        refusedInRow = 0;
         switch (config.method()) {
             case SYNC -> {
                 dispatch(live);
@@ -210,15 +218,16 @@ public final class Session {
         traps++;
         timeline.trap(rel(clock.nanos()));
         interrupts.pull();
+        if (!interrupts.hasQueued() && bundle.isEmpty() && interrupts.outstanding() == 0) {
+            queueError(CmlToken.RUNTIME_ID, "trap with no call in flight: there is nothing to wait for");
+            return;
+        }
+        refusedInRow = 0;
         if (interrupts.hasQueued()) {
             return; // something already arrived: it is injected at this boundary
         }
         if (!bundle.isEmpty()) {
             runBundle();
-            return;
-        }
-        if (interrupts.outstanding() == 0) {
-            queueError(CmlToken.RUNTIME_ID, "trap with no call in flight: there is nothing to wait for");
             return;
         }
         int context = engine.contextLength();
@@ -267,6 +276,7 @@ public final class Session {
     }
 
     private void queueError(String id, String message) {
+        refusedInRow++;
         errors.add(message);
         interrupts.error(id, message);
     }

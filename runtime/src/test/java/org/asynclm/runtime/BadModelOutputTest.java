@@ -45,11 +45,16 @@ class BadModelOutputTest {
     }
 
     private Run run(String script, boolean endTurn, int maxTokens) {
+        return run(script, endTurn, maxTokens, SessionConfig.DEFAULT_RUNAWAY_LIMIT);
+    }
+
+    private Run run(String script, boolean endTurn, int maxTokens, int runawayLimit) {
         VirtualClock clock = new VirtualClock();
         ScriptedEngine engine = new ScriptedEngine(tokenizer, script, endTurn);
         try (VirtualToolExecutor ex = new VirtualToolExecutor(clock, 0)) {
             Session s = new Session(engine, tokenizer, clock, ex, Map.of("echo", echo(1_000_000)),
-                    new SessionConfig(Method.ASYNC, CostModel.local(1, 0), CacheCosts.SINGLE_USER, maxTokens),
+                    new SessionConfig(Method.ASYNC, CostModel.local(1, 0), CacheCosts.SINGLE_USER, maxTokens,
+                            runawayLimit),
                     Timeline.NONE);
             Outcome o = s.run(new int[] {1});
             return new Run(o, engine.appended());
@@ -101,6 +106,32 @@ class BadModelOutputTest {
         assertEquals(EndState.MAX_TOKENS, r.outcome().endState());
         assertEquals(500, r.outcome().generatedTokens());
         assertTrue(r.seen().contains("[INTR]a[HEAD]{\"x\":1}[END]"), "the call still completed and was delivered");
+    }
+
+    @Test
+    void refusedBlocksInARowEndTheTurnAsRunaway() {
+        String traps = "[TRAP][END]".repeat(3);
+        Run r = run(traps + "[CALL]a[HEAD]echo(x=1)[END]never written", true, 1000);
+        assertEquals(EndState.RUNAWAY, r.outcome().endState());
+        assertEquals(6, r.outcome().generatedTokens(), "the turn ends at the third refusal ([TRAP] and [END] are a token each)");
+        assertTrue(r.outcome().calls().isEmpty());
+        assertTrue(r.outcome().errors().getLast().startsWith("runaway: 3 blocks in a row"), r.outcome().errors().toString());
+    }
+
+    @Test
+    void anAcceptedBlockResetsTheRunawayCount() {
+        // Two refusals (a stray trap, an unknown function), an accepted call and trap, then two more refusals.
+        Run r = run("[TRAP][END][CALL]b[HEAD]fly()[END][CALL]a[HEAD]echo(x=1)[END][TRAP][END]"
+                + "[CALL]a[HEAD]echo(x=2)[END][TRAP][END]done", true, 1000);
+        assertEquals(EndState.DONE, r.outcome().endState(), r.outcome().errors().toString());
+        assertEquals(4, r.outcome().errors().size());
+    }
+
+    @Test
+    void theRunawayLimitIsASetting() {
+        Run r = run("[CALL]b[HEAD]fly()[END]done", true, 1000, 1);
+        assertEquals(EndState.RUNAWAY, r.outcome().endState());
+        assertEquals("unknown function 'fly'", r.outcome().errors().get(0), "the refusal is still reported");
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.asynclm.bfcl.BfclData;
@@ -134,12 +136,24 @@ public final class BfclTasks {
         return out;
     }
 
+    /**
+     * Three entries that share no call (the same function with the same arguments), so that the combined task never
+     * asks for one call twice; after 1,000 draws without one, any three distinct entries.
+     */
     private static List<Entry> threeDistinct(List<Entry> pool, SplittableRandom rng) {
         List<Entry> three = new ArrayList<>();
+        Set<String> calls = new HashSet<>();
+        int draws = 0;
         while (three.size() < 3) {
             Entry e = pool.get(rng.nextInt(pool.size()));
-            if (!three.contains(e)) {
+            Set<String> mine = new HashSet<>();
+            for (int i = 0; i < e.functions().size(); i++) {
+                mine.add(e.functions().get(i) + e.arguments().get(i));
+            }
+            boolean shares = mine.stream().anyMatch(calls::contains);
+            if (!three.contains(e) && (!shares || ++draws > 1000)) {
                 three.add(e);
+                calls.addAll(mine);
             }
         }
         return three;

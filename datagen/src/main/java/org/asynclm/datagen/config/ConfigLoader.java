@@ -37,6 +37,7 @@ public final class ConfigLoader {
         loaded.check(DatagenConfig.SOURCES.contains(c.source()), "source", "must be one of " + DatagenConfig.SOURCES);
         loaded.check(c.n() >= 1, "n", "must be at least 1");
         loaded.check(Policy.NAMES.contains(c.policy()), "policy", "must be one of " + Policy.NAMES);
+        loaded.check(c.method() != null, "method", "must be async or sync");
         loaded.check(DatagenConfig.FORMATS.contains(c.format()), "format", "must be one of " + DatagenConfig.FORMATS);
         loaded.check(c.tokenizer() != null && !c.tokenizer().isBlank(), "tokenizer", "must be 'byte' or a path");
         range(loaded, c.tpotMs(), "tpot_ms", 0, false);
@@ -61,6 +62,7 @@ public final class ConfigLoader {
         range(loaded, s.dagDepth(), "synthetic.dag_depth", 1, true);
         loaded.check(s.userInterruptRate() >= 0 && s.userInterruptRate() <= 1, "synthetic.user_interrupt_rate",
                 "must be between 0 and 1");
+        loaded.check(s.errorRate() >= 0 && s.errorRate() <= 1, "synthetic.error_rate", "must be between 0 and 1");
         DatagenConfig.Bfcl b = c.bfcl();
         loaded.check(List.of("train", "eval").contains(b.split()), "bfcl.split", "must be train or eval");
         loaded.check(b.trainFraction() > 0 && b.trainFraction() < 1, "bfcl.train_fraction", "must be between 0 and 1");

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.asynclm.datagen.Task;
@@ -47,7 +49,7 @@ public final class SyntheticGenerator {
     /** Shape settings with every range fixed or defaulted, for callers that ask for one shape. */
     public static DatagenConfig.Synthetic shapes(Range parallelCalls, Range chains, Range chainLength) {
         return new DatagenConfig.Synthetic(Map.of("parallel", 1.0), parallelCalls, chains, chainLength,
-                new Range(2, 4), new Range(1, 3), new Range(2, 4), 0);
+                new Range(2, 4), new Range(1, 3), new Range(2, 4), 0, 0);
     }
 
     /** A task of the given shape with the schemas of the functions it uses. */
@@ -87,22 +89,16 @@ public final class SyntheticGenerator {
                 b.join(tails);
             }
             case "random" -> {
+                // Chains of random lengths, then perhaps a join of all their tails and a short chain after it.
+                // Each chain is asked for in order, so "that" in a request always means the call asked for just
+                // before it; a join's "all of that" means every chain before it.
                 b.group();
-                int depth = shape.dagDepth().drawInt(rng);
-                List<String> previous = new ArrayList<>();
+                List<String> tails = new ArrayList<>();
                 for (int i = shape.dagWidth().drawInt(rng); i > 0; i--) {
-                    previous.add(b.source());
+                    tails.add(b.chain(b.source(), rng.nextInt(shape.dagDepth().drawInt(rng))));
                 }
-                for (int layer = 1; layer < depth; layer++) {
-                    List<String> current = new ArrayList<>();
-                    for (int i = shape.dagWidth().drawInt(rng); i > 0; i--) {
-                        if (previous.size() > 1 && rng.nextInt(4) == 0) {
-                            current.add(b.join(List.of(previous.get(0), previous.get(previous.size() - 1))));
-                        } else {
-                            current.add(b.step(previous.get(rng.nextInt(previous.size()))));
-                        }
-                    }
-                    previous = current;
+                if (tails.size() > 1 && rng.nextBoolean()) {
+                    b.chain(b.join(tails), rng.nextInt(3));
                 }
             }
             default -> throw new IllegalArgumentException("unknown shape '" + kind + "'");
@@ -134,6 +130,10 @@ public final class SyntheticGenerator {
         private final List<Integer> groupOfCall = new ArrayList<>();
         private final Map<String, FunctionPool.Template> templateOf = new HashMap<>();
         private final Map<String, Long> estimates = new HashMap<>();
+        /** Per call, the index of the ask it answers (a failed attempt and its retry share one). */
+        private final List<Integer> askOfCall = new ArrayList<>();
+        private final Set<String> askedFor = new HashSet<>();
+        private final Set<String> returned = new HashSet<>();
         private int group = -1;
 
         Builder(SplittableRandom rng) {
@@ -145,15 +145,27 @@ public final class SyntheticGenerator {
             group++;
         }
 
+        /**
+         * A call that needs nothing upstream. A task never asks for the same call twice: the draw is repeated until
+         * the function and its values are new to the task.
+         */
         String source() {
             List<FunctionPool.Template> sources = FunctionPool.sources();
-            return add(sources.get(rng.nextInt(sources.size())), List.of());
+            for (int attempt = 0; ; attempt++) {
+                FunctionPool.Template t = sources.get(rng.nextInt(sources.size()));
+                Map<String, Object> literals = drawLiterals(t);
+                if (attempt < 100 && !askedFor.add(t.name() + literals)) {
+                    continue;
+                }
+                return add(t, List.of(), literals);
+            }
         }
 
         String step(String parent) {
             String entity = templateOf.get(parent).output();
             List<FunctionPool.Template> steps = FunctionPool.stepsFrom(entity);
-            return add(steps.get(rng.nextInt(steps.size())), List.of(parent));
+            FunctionPool.Template t = steps.get(rng.nextInt(steps.size()));
+            return add(t, List.of(parent), drawLiterals(t));
         }
 
         String chain(String head, int steps) {
@@ -166,13 +178,25 @@ public final class SyntheticGenerator {
 
         String join(List<String> parents) {
             List<FunctionPool.Template> joins = FunctionPool.joins();
-            return add(joins.get(rng.nextInt(joins.size())), parents);
+            FunctionPool.Template t = joins.get(rng.nextInt(joins.size()));
+            return add(t, parents, drawLiterals(t));
         }
 
-        private String add(FunctionPool.Template t, List<String> parents) {
-            String id = idFor(calls.size());
+        private Map<String, Object> drawLiterals(FunctionPool.Template t) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (FunctionPool.Literal l : t.literals()) {
+                out.put(l.name(), l.value().apply(rng));
+            }
+            return out;
+        }
+
+        /**
+         * Adds the call, preceded, with probability {@code error_rate}, by a first attempt whose result is a transient
+         * error: the call proper then depends on that attempt, so the teacher writes it again once the error arrives,
+         * and a model sees how an error interrupt is answered.
+         */
+        private String add(FunctionPool.Template t, List<String> parents, Map<String, Object> literals) {
             Map<String, Object> args = new LinkedHashMap<>();
-            Map<String, String> fill = new HashMap<>();
             if (t.join()) {
                 List<Object> refs = new ArrayList<>();
                 parents.forEach(p -> refs.add(new Ref(p, "/" + templateOf.get(p).output())));
@@ -180,55 +204,75 @@ public final class SyntheticGenerator {
             } else if (t.input() != null) {
                 args.put(t.input(), new Ref(parents.get(0), "/" + t.input()));
             }
-            for (FunctionPool.Literal l : t.literals()) {
-                Object v = l.value().apply(rng);
-                args.put(l.name(), v);
-                fill.put(l.name(), String.valueOf(v));
-            }
-            ObjectNode result = JsonNodeFactory.instance.objectNode();
-            Object value = FunctionPool.ENTITIES.get(t.output()).apply(rng);
-            result.put(t.output(), (String) value);
+            args.putAll(literals);
             long estimate = estimates.computeIfAbsent(t.name(),
                     k -> CostModel.msToNanos(round3(estimateMs.applyAsDouble(rng))));
-            long actual = CostModel.msToNanos(round3(estimate / 1e6 * noise.draw(rng)));
-            calls.add(new ScenarioCall(id, t.name(), args, parents, estimate, actual, result));
+            List<String> deps = new ArrayList<>(parents);
+            int ask = asks.size();
+            if (shape.errorRate() > 0 && rng.nextDouble() < shape.errorRate()) {
+                ObjectNode error = JsonNodeFactory.instance.objectNode();
+                error.put("error", FunctionPool.pick(TRANSIENT_ERRORS, rng));
+                String attempt = idFor(calls.size());
+                calls.add(new ScenarioCall(attempt, t.name(), args, parents, estimate, actual(estimate), error));
+                groupOfCall.add(group);
+                askOfCall.add(ask);
+                deps.add(attempt);
+            }
+            String id = idFor(calls.size());
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            result.put(t.output(), freshValue(t.output()));
+            calls.add(new ScenarioCall(id, t.name(), args, deps, estimate, actual(estimate), result));
             templateOf.put(id, t);
             groupOfCall.add(group);
-            String ask = t.ask();
-            for (Map.Entry<String, String> e : fill.entrySet()) {
-                ask = ask.replace("{" + e.getKey() + "}", e.getValue());
+            askOfCall.add(ask);
+            String text = t.ask();
+            for (Map.Entry<String, Object> e : literals.entrySet()) {
+                text = text.replace("{" + e.getKey() + "}", String.valueOf(e.getValue()));
             }
-            asks.add(ask);
+            asks.add(text);
             return id;
+        }
+
+        private long actual(long estimate) {
+            return CostModel.msToNanos(round3(estimate / 1e6 * noise.draw(rng)));
+        }
+
+        /** A result value no other call of the task returned, so every later call's arguments are distinct. */
+        private String freshValue(String entity) {
+            for (int attempt = 0; ; attempt++) {
+                String v = (String) FunctionPool.ENTITIES.get(entity).apply(rng);
+                if (returned.add(entity + "=" + v) || attempt >= 100) {
+                    return v;
+                }
+            }
         }
 
         Scenario build(String kind, String name) {
             List<FollowUp> followUps = new ArrayList<>();
-            int visibleEnd = calls.size();
+            int visibleAsks = asks.size();
             if (group > 0 && rng.nextDouble() < shape.userInterruptRate()) {
                 List<String> later = new ArrayList<>();
-                List<String> laterAsks = new ArrayList<>();
                 long visibleExec = 0;
                 for (int i = 0; i < calls.size(); i++) {
                     if (groupOfCall.get(i) == group) {
                         later.add(calls.get(i).id());
-                        laterAsks.add(asks.get(i));
-                        visibleEnd = Math.min(visibleEnd, i);
+                        visibleAsks = Math.min(visibleAsks, askOfCall.get(i));
                     } else {
                         visibleExec = Math.max(visibleExec, calls.get(i).execNanos());
                     }
                 }
                 long at = CostModel.msToNanos(round3(rng.nextDouble() * visibleExec / 1e6));
-                followUps.add(new FollowUp("Also, " + sentence(laterAsks), at, later));
+                followUps.add(new FollowUp("Also, " + sentence(asks.subList(visibleAsks, asks.size())), at, later));
             }
-            String user = "Please " + sentence(asks.subList(0, visibleEnd));
+            String user = "Please " + sentence(asks.subList(0, visibleAsks));
             return new Scenario(name, user, calls, finalAnswer(), followUps);
         }
 
         private String finalAnswer() {
             StringBuilder sb = new StringBuilder("Done.");
             for (ScenarioCall c : calls) {
-                boolean sink = calls.stream().noneMatch(o -> o.deps().contains(c.id()));
+                boolean sink = templateOf.containsKey(c.id()) // not a failed attempt
+                        && calls.stream().noneMatch(o -> o.deps().contains(c.id()));
                 if (sink) {
                     String field = templateOf.get(c.id()).output();
                     sb.append(' ').append(field.replace('_', ' ')).append(' ').append(c.result().get(field).asText())
@@ -239,6 +283,10 @@ public final class SyntheticGenerator {
         }
     }
 
+    /** What a tool answers when it fails for a moment: the call is worth writing again. */
+    private static final String[] TRANSIENT_ERRORS = {"service unavailable, try again", "timed out, try again",
+            "rate limited, try again"};
+
     private static String sentence(List<String> asks) {
         if (asks.size() == 1) {
             return asks.get(0) + ".";
@@ -247,7 +295,7 @@ public final class SyntheticGenerator {
     }
 
     /** Short call ids: a..z, then aa, ab... */
-    static String idFor(int index) {
+    public static String idFor(int index) {
         StringBuilder sb = new StringBuilder();
         int i = index;
         do {

@@ -1,9 +1,13 @@
 package org.asynclm.datagen.trace;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.asynclm.datagen.Task;
 import org.asynclm.datagen.TaskSource;
 import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.synthetic.SyntheticGenerator;
+import org.asynclm.runtime.CallRecord;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.EndState;
 import org.asynclm.runtime.Method;
@@ -55,20 +59,46 @@ public final class TraceGenerator {
         CostModel cost = new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(config.prefillMsPerToken()),
                 CostModel.Deployment.LOCAL, 0, 0);
         Simulator sim = new Simulator(tokenizer, cost, config.policy(), seed, config.maxTokens());
-        Scenario scenario = task.scenario();
-        String system = ChatPrompt.system(task.tools());
-        return new Case(seed, task, tpotMs, cost, sim, system,
-                sim.prepare(scenario, tokenizer.encode(ChatPrompt.render(system, scenario.userPrompt()))));
+        String system = ChatPrompt.system(task.tools(), config.method().runtimeMethod());
+        int[] prompt = tokenizer.encode(ChatPrompt.render(system, task.scenario().userPrompt()));
+        Simulator.Prepared prepared = sim.prepare(task.scenario(), prompt);
+        Map<String, String> inIssueOrder = issueOrder(task.scenario(), sim.run(prepared,
+                config.method().runtimeMethod(), Timeline.NONE));
+        if (!inIssueOrder.isEmpty()) {
+            task = new Task(task.scenario().renamed(inIssueOrder), task.shape(), task.split(), task.tools());
+            prepared = sim.prepare(task.scenario(), prompt);
+        }
+        return new Case(seed, task, tpotMs, cost, sim, system, prepared);
+    }
+
+    /**
+     * New ids a, b, c... in the order the teacher writes the calls, or an empty map when they already are. A model
+     * then names its calls as it writes them, rather than by the DAG's construction order, which it cannot see
+     * (copying those ids made it reuse them).
+     */
+    private static Map<String, String> issueOrder(Scenario scenario, Outcome teacher) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (CallRecord r : teacher.calls()) {
+            if (r.id() != null) {
+                ids.putIfAbsent(r.id(), SyntheticGenerator.idFor(ids.size()));
+            }
+        }
+        if (ids.size() != scenario.calls().size() || !ids.keySet().containsAll(
+                scenario.calls().stream().map(ScenarioCall::id).toList())) {
+            return Map.of(); // some call was not written with its id: renaming could make two calls one
+        }
+        ids.entrySet().removeIf(e -> e.getKey().equals(e.getValue()));
+        return ids;
     }
 
     public Trace generate(long index) {
         Case c = prepare(index);
         Scenario scenario = c.task().scenario();
-        Outcome async = c.simulator().run(c.prepared(), Method.ASYNC, Timeline.NONE);
-        check(async, scenario);
+        Outcome teacher = c.simulator().run(c.prepared(), config.method().runtimeMethod(), Timeline.NONE);
+        check(teacher, scenario);
         String id = config.source() + "-" + config.seed() + "-" + index;
         return new Trace(id, config.source(), c.seed(), c.task(), config.policy(), tokenizerName, c.tpotMs(),
-                config.prefillMsPerToken(), c.task().tools(), c.system(), async,
+                config.prefillMsPerToken(), c.task().tools(), c.system(), teacher,
                 c.prepared().bounds(), syncMakespan(c.simulator(), c.prepared(), c.cost()), c.prepared().prompt().length);
     }
 

@@ -16,6 +16,8 @@ import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.PyCall;
+import org.asynclm.cml.PySyntaxException;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.tokens.ByteTokenizer;
@@ -24,7 +26,10 @@ import org.asynclm.runtime.tokens.ByteTokenizer;
  * Checks native traces: each is re-parsed with the CML parser and its timing replayed from its own segments. A
  * trace is valid when no interrupt sits inside a block, every call is written only after the results it depends on
  * were injected, every call with an id gets exactly one interrupt, no interrupt is injected before its call could
- * have finished, and the replayed makespan equals the recorded one.
+ * have finished, and the replayed makespan equals the recorded one. Two rules make the task well posed: no call is
+ * written twice with the same body unless the first attempt got an error (a retry), and, for synthetic tasks, every
+ * argument value of every call was stated by the user or came in a result injected before the call was written.
+ * (BFCL's ground truth may normalise what its questions say, so the second rule is not applied to its tasks.)
  */
 public final class TraceValidator {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -96,6 +101,14 @@ public final class TraceValidator {
         private final Set<String> injected = new HashSet<>();
         private final Map<String, Integer> interrupts = new HashMap<>();
         private final CmlParser parser = new CmlParser();
+        /** Call bodies written so far, and whether each one's interrupt was an error (null: not yet injected). */
+        private final Map<String, String> bodies = new HashMap<>();
+        private final Map<String, Boolean> failed = new HashMap<>();
+        /** What the model could have read when writing: the user's words and the results injected so far. */
+        private final StringBuilder known = new StringBuilder();
+        private boolean statedRule;
+        /** Under Sync generation waits after every call, as it does after a trap under Async. */
+        private boolean sync;
 
         Replay(JsonNode t, List<Problem> out) {
             this.t = t;
@@ -110,6 +123,9 @@ public final class TraceValidator {
                 exec.put(d.get("id").asText(), d.get("exec_ms").asDouble());
             }
             t.path("follow_ups").forEach(f -> followUps.add(f.get("at_ms").asDouble()));
+            statedRule = "synthetic".equals(t.path("source").asText());
+            sync = "sync".equals(t.path("method").asText());
+            known.append(t.path("messages").path(1).path("content").asText());
             double tpot = t.get("tpot_ms").asDouble();
             double prefill = t.get("prefill_ms_per_token").asDouble();
             boolean byteTokens = "byte".equals(t.path("tokenizer").asText());
@@ -142,6 +158,10 @@ public final class TraceValidator {
                     continue;
                 }
                 String id = blocks.get(0).id();
+                known.append('\n').append(blocks.get(0).body());
+                if (!CmlToken.USER_ID.equals(id)) {
+                    failed.putIfAbsent(id, isError(blocks.get(0).body()));
+                }
                 double arrival;
                 if (CmlToken.USER_ID.equals(id)) {
                     arrival = usersSeen < followUps.size() ? followUps.get(usersSeen++) : Double.NaN;
@@ -161,7 +181,8 @@ public final class TraceValidator {
                                 + fmt(now) + " ms, before the result arrived at " + fmt(arrival) + " ms"));
                     }
                 }
-                trapped = false;
+                // An interrupt ends a trap's wait; under Sync only the awaited result ends it, not the user's words.
+                trapped = sync && CmlToken.USER_ID.equals(id) && trapped;
                 now += tokens * prefill;
             }
             List<CmlEvent> tail = new ArrayList<>();
@@ -184,7 +205,40 @@ public final class TraceValidator {
             }
         }
 
-        /** Returns true when the event is a trap (the model may wait after it). */
+        /**
+         * A repeated body is a retry only after an error; an argument value must be in what the model had read. An
+         * unparsable body is left to the runtime's own errors.
+         */
+        private void wellPosed(String id, String body) {
+            for (Map.Entry<String, String> e : bodies.entrySet()) {
+                if (e.getValue().equals(body) && !Boolean.TRUE.equals(failed.get(e.getKey()))) {
+                    out.add(new Problem("repeated-call", "call '" + id + "' repeats call '" + e.getKey()
+                            + "' (" + abbreviate(body) + "), which did not fail"));
+                }
+            }
+            bodies.put(id, body);
+            if (!statedRule) {
+                return;
+            }
+            PyCall call;
+            try {
+                call = PyCall.parseCallBody(body);
+            } catch (PySyntaxException ex) {
+                return;
+            }
+            for (Map.Entry<String, Object> a : call.keywords().entrySet()) {
+                List<String> values = new ArrayList<>();
+                leaves(a.getValue(), values);
+                for (String v : values) {
+                    if (!known.toString().contains(v)) {
+                        out.add(new Problem("unstated-argument", "call '" + id + "': " + a.getKey() + "=" + v
+                                + " was neither asked for nor returned before the call"));
+                    }
+                }
+            }
+        }
+
+        /** Returns true when the model may wait after the event: a trap, or under Sync a call. */
         private boolean modelEvent(CmlEvent e, double now) {
             switch (e) {
                 case CmlEvent.Violation v -> out.add(new Problem("cml", "CML violation at character " + v.offset()
@@ -197,12 +251,14 @@ public final class TraceValidator {
                     if (issued.put(id, now) != null) {
                         out.add(new Problem("duplicate-call", "call id '" + id + "' written twice"));
                     }
+                    wellPosed(id, c.block().body());
                     for (String d : deps.getOrDefault(id, List.of())) {
                         if (!injected.contains(d)) {
                             out.add(new Problem("dependency", "call '" + id + "' written before the result of '" + d
                                     + "' was injected"));
                         }
                     }
+                    return sync;
                 }
                 case CmlEvent.Closed c when c.block().kind() == BlockKind.TRAP -> {
                     return true;
@@ -212,6 +268,26 @@ public final class TraceValidator {
                 }
             }
             return false;
+        }
+    }
+
+    private static boolean isError(String value) {
+        try {
+            JsonNode n = MAPPER.readTree(value);
+            return n.isObject() && n.size() == 1 && n.has("error");
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** Every string or number inside an argument value, as text. */
+    private static void leaves(Object value, List<String> out) {
+        if (value instanceof List<?> list) {
+            list.forEach(x -> leaves(x, out));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(x -> leaves(x, out));
+        } else if (value instanceof String || value instanceof Number) {
+            out.add(String.valueOf(value));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.asynclm.datagen.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -79,6 +80,45 @@ class SyntheticGeneratorTest {
             }
         }
         assertTrue(withFollowUp > 150);
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedWithTheSameArgumentsOnceItsErrorArrives() throws Exception {
+        DatagenConfig c = ConfigLoader.load(null, List.of("synthetic.error_rate=0.3"));
+        SyntheticGenerator g = new SyntheticGenerator(c.synthetic(), c.estimatedMs(), c.noise());
+        int failed = 0;
+        for (int i = 0; i < 300; i++) {
+            SplittableRandom rng = new SplittableRandom(i);
+            Scenario s = g.generate(g.drawShape(rng), "e" + i, rng);
+            for (ScenarioCall attempt : s.calls()) {
+                if (!attempt.result().has("error")) {
+                    continue;
+                }
+                failed++;
+                List<ScenarioCall> retries = s.calls().stream().filter(x -> x.deps().contains(attempt.id())).toList();
+                assertEquals(1, retries.size(), s.name() + ": nothing but the retry waits for a failed attempt");
+                ScenarioCall retry = retries.get(0);
+                assertEquals(attempt.function(), retry.function());
+                assertEquals(attempt.arguments(), retry.arguments());
+                assertFalse(retry.result().has("error"), "a call fails once at most");
+            }
+        }
+        assertTrue(failed > 100, "about 30% of the calls fail once: " + failed);
+    }
+
+    @Test
+    void aTaskNeverAsksForTheSameCallTwice() throws Exception {
+        SyntheticGenerator g = generator(0);
+        for (int i = 0; i < 2000; i++) {
+            SplittableRandom rng = new SplittableRandom(i);
+            Scenario s = g.generate(g.drawShape(rng), "d" + i, rng);
+            var results = s.trueResults();
+            var bodies = new java.util.HashSet<String>();
+            for (ScenarioCall call : s.calls()) {
+                assertTrue(bodies.add(call.function() + Scenario.resolve(call, results)), s.name() + ": "
+                        + s.userPrompt());
+            }
+        }
     }
 
     @Test

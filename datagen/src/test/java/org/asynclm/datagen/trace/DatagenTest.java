@@ -92,6 +92,57 @@ class DatagenTest {
     }
 
     @Test
+    void taskRulesCatchARepeatedCallAndAnArgumentNobodyStated() throws Exception {
+        Path good = write(dir.resolve("rules.jsonl"), null, 1, "n=40", "synthetic.shapes={parallel: 1}",
+                "synthetic.parallel_calls=[3, 3]");
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        // Line 1: the user no longer says the first value. Line 2: the second call's body becomes the first's.
+        ObjectNode one = (ObjectNode) MAPPER.readTree(lines.get(0));
+        String firstCall = one.get("assistant").get(0).get("text").asText();
+        String value = firstCall.substring(firstCall.indexOf("='") + 2, firstCall.indexOf('\'', firstCall.indexOf("='") + 2));
+        ObjectNode user = (ObjectNode) one.get("messages").get(1);
+        user.put("content", user.get("content").asText().replace(value, "something"));
+        lines.set(0, one.toString());
+        ObjectNode two = (ObjectNode) MAPPER.readTree(lines.get(1));
+        ArrayNode segs = (ArrayNode) two.get("assistant");
+        String a = segs.get(0).get("text").asText();
+        String b = segs.get(1).get("text").asText();
+        String bodyA = a.substring(a.indexOf("[HEAD]") + 6, a.indexOf("[END]"));
+        String bodyB = b.substring(b.indexOf("[HEAD]") + 6, b.indexOf("[END]"));
+        assertTrue(segs.get(1).get("kind").asText().equals("model") && !bodyA.equals(bodyB), b);
+        ((ObjectNode) segs.get(1)).put("text", b.replace(bodyB, bodyA))
+                .put("tokens", new ByteTokenizer().count(b.replace(bodyB, bodyA)));
+        lines.set(1, two.toString());
+        Path bad = dir.resolve("rules-bad.jsonl");
+        Files.write(bad, lines);
+        TraceValidator.Report r = TraceValidator.validate(bad);
+        assertTrue(r.failures().containsKey("unstated-argument"), r.failures().toString());
+        assertTrue(r.failures().containsKey("repeated-call"), r.failures().toString());
+        assertTrue(r.examples().stream().anyMatch(e -> e.startsWith(bad + ":1: call 'a'") && e.contains(value)
+                && e.contains("neither asked for nor returned")), r.examples().toString());
+        assertTrue(r.examples().stream().anyMatch(e -> e.startsWith(bad + ":2: call 'b' repeats call 'a'")),
+                r.examples().toString());
+    }
+
+    @Test
+    void callIdsFollowTheOrderTheyAreWritten() throws Exception {
+        Path out = write(dir.resolve("ids.jsonl"), Path.of("../configs/datagen/synthetic.yaml"), 1, "n=200");
+        for (String line : Files.readAllLines(out)) {
+            StringBuilder turn = new StringBuilder();
+            MAPPER.readTree(line).get("assistant").forEach(seg -> {
+                if (seg.get("kind").asText().equals("model")) {
+                    turn.append(seg.get("text").asText());
+                }
+            });
+            var m = java.util.regex.Pattern.compile("\\[CALL]([a-z]+)\\[HEAD]").matcher(turn);
+            int k = 0;
+            while (m.find()) {
+                assertEquals(org.asynclm.datagen.synthetic.SyntheticGenerator.idFor(k++), m.group(1), turn.toString());
+            }
+        }
+    }
+
+    @Test
     void trlAndAxolotlCarryTheSameTurn() throws Exception {
         Path nat = write(dir.resolve("n.jsonl"), null, 1, "n=5");
         Path trl = write(dir.resolve("t.jsonl"), null, 1, "n=5", "format=trl");

@@ -23,9 +23,10 @@ import org.asynclm.runtime.scenario.ScenarioCall;
  *                       results it depends on had been injected
  * @param ok             every call once with the right arguments (values copied from earlier results), in a valid
  *                       order, and a valid turn: the task is done
+ * @param endState       how the turn ended ({@link EndState#RUNAWAY}: the runtime's runaway guard stopped it)
  */
 public record RunCheck(String scenario, boolean cmlValid, boolean allCallsOnce, boolean dependenciesOk, boolean ok,
-                       long makespanNanos, long teacherNanos, long syncNanos, List<String> errors,
+                       EndState endState, long makespanNanos, long teacherNanos, long syncNanos, List<String> errors,
                        String transcript) {
 
     public static RunCheck of(Scenario scenario, Outcome model, Outcome teacher, long syncNanos) {
@@ -34,7 +35,8 @@ public record RunCheck(String scenario, boolean cmlValid, boolean allCallsOnce, 
         CallAccuracy.Verdict v = CallAccuracy.check(scenario, model);
         boolean once = functionCounts(model.calls()).equals(expectedCounts(scenario));
         boolean ordered = v.matched() > 0 && v.ordered() == v.matched();
-        return new RunCheck(scenario.name(), valid, once, ordered, valid && v.correct(), model.makespanNanos(),
+        return new RunCheck(scenario.name(), valid, once, ordered, valid && v.correct(), model.endState(),
+                model.makespanNanos(),
                 teacher.makespanNanos(), syncNanos, model.errors(), model.transcript());
     }
 

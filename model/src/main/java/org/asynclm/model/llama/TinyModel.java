@@ -1,6 +1,7 @@
 package org.asynclm.model.llama;
 
 import org.asynclm.runtime.files.AtomicFiles;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +30,27 @@ import org.asynclm.runtime.tokens.TokenizerJson;
 public final class TinyModel {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** A preset file's settings (configs/model/*.yaml): sizes in config.json's names plus initializer_range. */
-    public record Preset(LlamaConfig config, double initializerRange) {
+    /**
+     * A preset file's settings (configs/model/*.yaml): sizes in config.json's names plus initializer_range, with the
+     * tokenizer.json the model is made for (its vocabulary size and special-token ids fill the config).
+     */
+    public record Preset(LlamaConfig config, double initializerRange, ObjectNode tokenizer) {
     }
 
     private TinyModel() {
     }
 
+    /** The preset with the byte-level tokenizer, the tiny model's default. */
     public static Preset preset(Path yaml) throws BadInputException {
+        return preset(yaml, TokenizerJson.byteLevel(), "byte-level");
+    }
+
+    /**
+     * The preset for a given tokenizer.json ({@code name} says where it came from, for messages): the vocabulary
+     * size is its largest id + 1, bos is {@code <|begin_of_text|>}, eos {@code <|eot_id|>} and
+     * {@code <|end_of_text|>}.
+     */
+    public static Preset preset(Path yaml, ObjectNode tokenizer, String name) throws BadInputException {
         ObjectNode p;
         try {
             p = (ObjectNode) new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
@@ -45,11 +60,24 @@ public final class TinyModel {
         double range = p.path("initializer_range").asDouble(0.02);
         p.remove("initializer_range");
         p.put("model_type", "llama");
-        p.put("vocab_size", ByteTokenizer.FIRST_SPECIAL + ByteTokenizer.SPECIALS.size());
-        p.put("bos_token_id", ByteTokenizer.FIRST_SPECIAL + ByteTokenizer.SPECIALS.indexOf("<|begin_of_text|>"));
-        p.putArray("eos_token_id").add(ByteTokenizer.EOT_ID)
-                .add(ByteTokenizer.FIRST_SPECIAL + ByteTokenizer.SPECIALS.indexOf("<|end_of_text|>"));
-        return new Preset(LlamaConfig.fromJson(p, yaml.toString()), range);
+        int size = 0;
+        for (JsonNode id : (Iterable<JsonNode>) () -> tokenizer.at("/model/vocab").elements()) {
+            size = Math.max(size, id.asInt() + 1);
+        }
+        Map<String, Integer> special = new HashMap<>();
+        for (JsonNode t : tokenizer.path("added_tokens")) {
+            size = Math.max(size, t.path("id").asInt() + 1);
+            special.put(t.path("content").asText(), t.path("id").asInt());
+        }
+        for (String needed : List.of("<|begin_of_text|>", "<|eot_id|>", "<|end_of_text|>")) {
+            if (!special.containsKey(needed)) {
+                throw new BadInputException(name + ": added_tokens: no " + needed);
+            }
+        }
+        p.put("vocab_size", size);
+        p.put("bos_token_id", special.get("<|begin_of_text|>"));
+        p.putArray("eos_token_id").add(special.get("<|eot_id|>")).add(special.get("<|end_of_text|>"));
+        return new Preset(LlamaConfig.fromJson(p, yaml.toString()), range, tokenizer);
     }
 
     /** The weights by name, in transformers' order, drawn from {@code seed}. */
@@ -91,7 +119,7 @@ public final class TinyModel {
         c.eosTokenIds().forEach(eos::add);
         gen.put("do_sample", false);
         writeJson(dir.resolve("generation_config.json"), gen);
-        TokenizerJson.write(dir.resolve("tokenizer.json"), TokenizerJson.byteLevel());
+        TokenizerJson.write(dir.resolve("tokenizer.json"), preset.tokenizer());
         ObjectNode tc = JsonNodeFactory.instance.objectNode();
         tc.put("tokenizer_class", "PreTrainedTokenizerFast");
         tc.put("bos_token", "<|begin_of_text|>");
@@ -104,6 +132,8 @@ public final class TinyModel {
         prov.put("seed", seed);
         prov.put("initializer_range", preset.initializerRange());
         prov.put("cml_tokens", "added special tokens " + List.of("[CALL]", "[INTR]", "[TRAP]", "[END]", "[HEAD]"));
+        prov.put("tokenizer", preset.tokenizer().path("model").path("merges").isEmpty() ? "byte-level"
+                : "byte-level BPE, " + preset.tokenizer().at("/model/merges").size() + " merges");
         writeJson(dir.resolve("asynclm.json"), prov);
     }
 

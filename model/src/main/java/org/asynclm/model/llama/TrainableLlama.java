@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDManager;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +37,17 @@ public final class TrainableLlama implements AutoCloseable {
     /** Under LoRA with trainable tokens: a one-hot [rows, vocab] and the base's values of those rows; else null. */
     private final NDArray tokenSelect;
     private final NDArray baseRows;
+    private final FusedAttention fused;
+    /** FUSED unless a test asks for the explicit formula, the reference the fused kernel is checked against. */
+    private Attention attention = Attention.FUSED;
+
+    /** How attention is computed in training: both give the same values and gradients (to 1e-5, tested). */
+    public enum Attention {
+        /** PyTorch's scaled_dot_product_attention through TorchScript, one example of a packed row at a time. */
+        FUSED,
+        /** softmax(q·kᵀ/√d + block mask)·v over the whole packed row, as inference computes it. */
+        EXPLICIT
+    }
 
     /** {@code adapter} null: full fine-tuning. */
     private TrainableLlama(LlamaConfig config, NDManager manager, Map<String, NDArray> weights,
@@ -48,6 +60,7 @@ public final class TrainableLlama implements AutoCloseable {
         this.loraScale = manager.full(new Shape(), lora ? (float) adapter.scale() : 0f, DataType.FLOAT32);
         this.ops = LlamaOps.create(config, manager);
         this.inverseFrequencies = Rope.inverseFrequencies(config);
+        this.fused = FusedAttention.load((PtNDManager) manager, config);
         NDArray rows = trainable.get(LoraAdapter.TOKEN_ROWS);
         if (rows == null) {
             tokenSelect = null;
@@ -139,6 +152,12 @@ public final class TrainableLlama implements AutoCloseable {
         return config;
     }
 
+    /** Chooses the attention kernel; returns this. */
+    public TrainableLlama withAttention(Attention kind) {
+        this.attention = kind;
+        return this;
+    }
+
     /** What trains: every weight by transformers name, or the LoRA factors by PEFT name; in checkpoint order. */
     public Map<String, NDArray> parameters() {
         return trainable;
@@ -165,22 +184,26 @@ public final class TrainableLlama implements AutoCloseable {
 
     private NDArray forward(int[] ids, int[] examples, double dropout) {
         int t = ids.length;
-        int h = config.hiddenSize();
-        long[] rows = new long[t * h];
+        long[] rows = new long[t];
         for (int i = 0; i < t; i++) {
-            Arrays.fill(rows, i * h, (i + 1) * h, ids[i]);
+            rows[i] = ids[i];
         }
         NDArray table = embeddingTable();
-        NDArray x = table.gather(manager.create(rows, new Shape(t, h)), 0);
+        // torch's embedding: a row lookup whose backward scatters into the table (a gather needs a [t, h] index)
+        NDArray x = table.getNDArrayInternal().embedding(manager.create(rows, new Shape(t)), table,
+                SparseFormat.DENSE).singletonOrThrow();
         NDArray[] rope = ops.ropeTables(manager, inverseFrequencies, LlamaOps.positions(examples));
-        NDArray mask = manager.create(LlamaOps.blockCausalMask(examples), new Shape(1, t, t));
+        NDArray mask = attention == Attention.EXPLICIT
+                ? manager.create(LlamaOps.blockCausalMask(examples), new Shape(1, t, t)) : null;
         for (int l = 0; l < config.layers(); l++) {
             String n = "model.layers." + l + ".";
             NDArray normed = ops.rmsNorm(x, p(n + "input_layernorm.weight"));
             NDArray q = proj(normed, l, "q_proj", dropout).reshape(t, config.heads(), config.headDim());
             NDArray k = proj(normed, l, "k_proj", dropout).reshape(t, config.kvHeads(), config.headDim());
             NDArray v = proj(normed, l, "v_proj", dropout).reshape(t, config.kvHeads(), config.headDim());
-            NDArray attended = ops.attention(ops.rope(q, rope[0], rope[1]), ops.rope(k, rope[0], rope[1]), v, mask);
+            NDArray qr = ops.rope(q, rope[0], rope[1]);
+            NDArray kr = ops.rope(k, rope[0], rope[1]);
+            NDArray attended = mask != null ? ops.attention(qr, kr, v, mask) : fused.attend(qr, kr, v, examples);
             x = x.add(proj(attended, l, "o_proj", dropout));
             NDArray post = ops.rmsNorm(x, p(n + "post_attention_layernorm.weight"));
             NDArray gate = proj(post, l, "gate_proj", dropout);
@@ -251,6 +274,7 @@ public final class TrainableLlama implements AutoCloseable {
 
     @Override
     public void close() {
+        fused.close();
         manager.close();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
 import org.asynclm.cml.CmlWriter;
+import org.asynclm.runtime.Method;
 import org.asynclm.runtime.exec.Tool;
 
 /** The Llama 3 chat layout with the CML system prompt: tools listed as JSON with their estimated times. */
@@ -18,6 +19,13 @@ public final class ChatPrompt {
             Functions (JSON, with estimated_time_ms):
             """;
 
+    /** The same protocol for a model that waits at every call (trained on Sync traces). */
+    public static final String SYNC_INSTRUCTIONS = """
+            You can call functions. Write a call as [CALL]id[HEAD]function(arg=value, ...)[END]; generation pauses \
+            until its result arrives as [INTR]id[HEAD]result[END]. Never write [INTR] yourself.
+            Functions (JSON, with estimated_time_ms):
+            """;
+
     private ChatPrompt() {
     }
 
@@ -27,9 +35,14 @@ public final class ChatPrompt {
 
     /** The system prompt for tools given as their JSON schemas. */
     public static String system(java.util.List<ObjectNode> schemas) {
+        return system(schemas, Method.ASYNC);
+    }
+
+    /** The system prompt for a model that calls under {@code method}: Sync's never mentions traps. */
+    public static String system(java.util.List<ObjectNode> schemas, Method method) {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         schemas.forEach(list::add);
-        return CML_INSTRUCTIONS + CmlWriter.json(list);
+        return (method == Method.SYNC ? SYNC_INSTRUCTIONS : CML_INSTRUCTIONS) + CmlWriter.json(list);
     }
 
     /** The prompt up to the assistant header, where the model starts writing. */

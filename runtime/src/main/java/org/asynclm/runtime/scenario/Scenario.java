@@ -69,6 +69,41 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
         return followUps.isEmpty() && calls.stream().allMatch(c -> c.deps().isEmpty());
     }
 
+    /**
+     * The same task with its calls' ids renamed by {@code ids} (old to new; ids it lacks stay), in deps, references
+     * and follow-ups too, and calls listed in the order of their new ids.
+     */
+    public Scenario renamed(Map<String, String> ids) {
+        List<ScenarioCall> out = new ArrayList<>();
+        for (ScenarioCall c : calls) {
+            Map<String, Object> args = new LinkedHashMap<>();
+            c.arguments().forEach((k, v) -> args.put(k, renameRefs(v, ids)));
+            out.add(new ScenarioCall(ids.getOrDefault(c.id(), c.id()), c.function(), args,
+                    c.deps().stream().map(d -> ids.getOrDefault(d, d)).toList(), c.estimatedNanos(), c.execNanos(),
+                    c.result()));
+        }
+        out.sort(java.util.Comparator.comparing(ScenarioCall::id, java.util.Comparator
+                .comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder())));
+        List<FollowUp> follow = followUps.stream().map(f -> new FollowUp(f.text(), f.atNanos(),
+                f.calls().stream().map(c -> ids.getOrDefault(c, c)).toList())).toList();
+        return new Scenario(name, userPrompt, out, finalAnswer, follow);
+    }
+
+    private static Object renameRefs(Object v, Map<String, String> ids) {
+        if (v instanceof Ref r) {
+            return new Ref(ids.getOrDefault(r.call(), r.call()), r.pointer());
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(x -> renameRefs(x, ids)).toList();
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, x) -> out.put(k, renameRefs(x, ids)));
+            return out;
+        }
+        return v;
+    }
+
     /** The call's arguments with every {@link Ref} resolved against {@code results} (id to result). */
     public static Map<String, Object> resolve(ScenarioCall call, Map<String, JsonNode> results) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -149,7 +149,7 @@ public final class TeacherEngine implements Engine {
             }
             if (issued.contains(c.id())) {
                 waiting |= !results.containsKey(c.id()) && !failed.contains(c.id());
-            } else if (results.keySet().containsAll(c.deps())) {
+            } else if (c.deps().stream().allMatch(this::answered)) {
                 ready.add(c);
             }
         }
@@ -170,6 +170,14 @@ public final class TeacherEngine implements Engine {
         }
     }
 
+    /**
+     * The call's interrupt has arrived, with a result or an error. A call that depends on a failed one is its retry
+     * (a task that scripts the error says so by the dependency), so an error unblocks it like a result.
+     */
+    private boolean answered(String id) {
+        return results.containsKey(id) || failed.contains(id);
+    }
+
     private Policy.Schedule schedule() {
         return new Policy.Schedule() {
             @Override
@@ -181,11 +189,11 @@ public final class TeacherEngine implements Engine {
             public long expectedReady(ScenarioCall call) {
                 long at = 0;
                 for (String d : call.deps()) {
-                    if (results.containsKey(d)) {
+                    if (answered(d)) {
                         continue;
                     }
                     Long issuedTime = issuedAt.get(d);
-                    if (issuedTime == null || failed.contains(d)) {
+                    if (issuedTime == null) {
                         return Long.MAX_VALUE;
                     }
                     at = Math.max(at, issuedTime + scenario.call(d).estimatedNanos());

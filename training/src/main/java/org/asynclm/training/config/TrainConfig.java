@@ -2,6 +2,7 @@ package org.asynclm.training.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
@@ -11,7 +12,8 @@ import org.asynclm.runtime.config.YamlConfig;
 public record TrainConfig(String baseModel, String trainData, String evalData, double evalFraction, int evalEvery,
                           int evalRows, String device, String method, Lora lora, int maxLength, String overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
-                          double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep) {
+                          double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
+                          TaskEval taskEval, int everyTokenSteps, int recallSteps) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
@@ -22,6 +24,20 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
             targets = targets == null ? null : List.copyOf(targets);
             trainableTokens = trainableTokens == null ? List.of() : List.copyOf(trainableTokens);
         }
+    }
+
+    /**
+     * The task checks of {@code eval synthetic} at every checkpoint, on a fixed held-out task set: {@code n} tasks
+     * (0: off) drawn with {@code seed} from {@code datagenConfig} (null: configs/datagen/synthetic.yaml), run under
+     * {@code method}.
+     */
+    public record TaskEval(int n, long seed, String datagenConfig, EvalMethod method) {
+    }
+
+    /** What a model's traces teach, and so how its checkpoints are judged. */
+    public enum EvalMethod {
+        @com.fasterxml.jackson.annotation.JsonProperty("async") ASYNC,
+        @com.fasterxml.jackson.annotation.JsonProperty("sync") SYNC
     }
 
     public boolean isLora() {
@@ -59,6 +75,16 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.maxGradNorm() > 0, "max_grad_norm", "must be positive");
         loaded.check(c.saveEvery() >= 0, "save_every", "must be >= 0");
         loaded.check(c.keep() >= 1, "keep", "must be at least 1");
+        loaded.check(c.everyTokenSteps() >= 0, "every_token_steps", "must be >= 0");
+        loaded.check(c.recallSteps() >= 0, "recall_steps", "must be >= 0");
+        loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
+        loaded.check(c.taskEval().method() != null, "task_eval.method", "must be async or sync");
+        Map<String, Double> numbers = Map.of("learning_rate", c.learningRate(), "warmup", c.warmup(),
+                "weight_decay", c.weightDecay(), "max_grad_norm", c.maxGradNorm(), "epochs", c.epochs(),
+                "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout());
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(numbers).entrySet()) {
+            loaded.check(Double.isFinite(e.getValue()), e.getKey(), "must be a finite number");
+        }
         return c;
     }
 

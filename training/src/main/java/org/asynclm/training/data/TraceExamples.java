@@ -57,8 +57,43 @@ public final class TraceExamples {
         return new Result(List.copyOf(out), cut[0], cut[1]);
     }
 
+    /**
+     * Every text a tokenizer is given for the traces of {@code file}, in order: per trace the rendered prompt, then
+     * each segment. What a task-trained tokenizer learns from, so it learns exactly what it will encode.
+     */
+    public static List<String> texts(Path file) throws BadInputException {
+        List<String> out = new ArrayList<>();
+        TextLines.forEach(file, (line, text) -> {
+            Parsed p = parse(file + ":" + line + ": ", text);
+            out.add(p.prompt());
+            p.segments().forEach(seg -> out.add(seg.text()));
+        });
+        return out;
+    }
+
+    /** A trace as its tokenizer sees it: the rendered prompt, and the segments with whether the model wrote them. */
+    private record Parsed(String prompt, List<Segment> segments) {
+    }
+
+    private record Segment(String text, boolean model) {
+    }
+
     /** One trace line as an example; {@code where} starts every message ("file:line: "). */
     static Example example(String where, String text, Tokenizer tokenizer, int line) throws BadInputException {
+        Parsed p = parse(where, text);
+        Ids ids = new Ids();
+        ids.add(tokenizer.encode(p.prompt()), false);
+        for (Segment s : p.segments()) {
+            ids.add(tokenizer.encode(s.text()), s.model());
+        }
+        if (ids.trained == 0) {
+            throw new BadInputException(where + "assistant: no model segment, so nothing to train on");
+        }
+        ids.add(new int[] {tokenizer.endOfTurnId()}, true);
+        return new Example(ids.ids(), ids.mask(), line);
+    }
+
+    private static Parsed parse(String where, String text) throws BadInputException {
         JsonNode t;
         try {
             t = JSON.readTree(text);
@@ -70,12 +105,11 @@ public final class TraceExamples {
         }
         String system = message(t, "system", 0, where);
         String user = message(t, "user", 1, where);
-        Ids ids = new Ids();
-        ids.add(tokenizer.encode(ChatPrompt.render(system, user)), false);
         JsonNode segments = t.path("assistant");
         if (!segments.isArray()) {
             throw new BadInputException(where + "assistant: missing or not a list");
         }
+        List<Segment> out = new ArrayList<>();
         int k = 0;
         for (JsonNode s : segments) {
             String kind = s.path("kind").asText();
@@ -86,14 +120,10 @@ public final class TraceExamples {
             if (!s.path("text").isTextual()) {
                 throw new BadInputException(where + "assistant[" + k + "].text: missing");
             }
-            ids.add(tokenizer.encode(s.get("text").asText()), kind.equals("model"));
+            out.add(new Segment(s.get("text").asText(), kind.equals("model")));
             k++;
         }
-        if (ids.trained == 0) {
-            throw new BadInputException(where + "assistant: no model segment, so nothing to train on");
-        }
-        ids.add(new int[] {tokenizer.endOfTurnId()}, true);
-        return new Example(ids.ids(), ids.mask(), line);
+        return new Parsed(ChatPrompt.render(system, user), out);
     }
 
     private static String message(JsonNode t, String role, int index, String where) throws BadInputException {

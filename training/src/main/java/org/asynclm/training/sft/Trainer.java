@@ -28,15 +28,25 @@ public final class Trainer {
 
     /**
      * Settings of a run; every random choice comes from {@code seed}. {@code saveEvery} and {@code evalEvery} 0: only
-     * at the end.
+     * at the end. The first {@code everyTokenSteps} steps put every token under the loss (a pretraining stage: a
+     * model from scratch first learns to read the prompts it will have to follow), the rest only what the model writes.
+     * Before any of them, {@code recallSteps} steps train on {@link org.asynclm.training.data.RecallRows} (given to
+     * {@link #run}), which teach it to look up and copy.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
-                           double loraDropout) {
+                           double loraDropout, int everyTokenSteps, int recallSteps) {
         public Settings {
             if (accumulation < 1) {
                 throw new IllegalArgumentException("accumulation must be at least 1");
             }
+        }
+
+        public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
+                        double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
+                        double loraDropout) {
+            this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
+                    evalEvery, loraDropout, 0, 0);
         }
     }
 
@@ -45,18 +55,22 @@ public final class Trainer {
         public static final Start FRESH = new Start(0, null);
     }
 
-    /** Writes a checkpoint after {@code step} steps. */
+    /**
+     * Writes a checkpoint after {@code step} steps, whose training loss was {@code loss}; returns what was measured
+     * on it (task rates by name, for the step's metrics), or an empty map.
+     */
     @FunctionalInterface
     public interface Saver {
-        void save(int step, AdamW optimizer) throws IOException;
+        Map<String, Double> save(int step, double loss, AdamW optimizer) throws IOException;
     }
 
     /**
      * What one step did: {@code tokens} in its rows, {@code trainedTokens} under the loss; {@code evalLoss} the
-     * held-out loss after it, null when not measured at this step.
+     * held-out loss after it, null when not measured at this step; {@code checkpointRates} what the saver measured
+     * on the checkpoint written after it (empty when none was, or nothing was measured).
      */
     public record Step(int step, double loss, double learningRate, double gradNorm, int tokens, int trainedTokens,
-                       double seconds, Double evalLoss) {
+                       double seconds, Double evalLoss, Map<String, Double> checkpointRates) {
     }
 
     @FunctionalInterface
@@ -90,6 +104,16 @@ public final class Trainer {
     /** {@code evalRows} may be empty (no held-out loss). */
     public static void run(TrainableLlama model, List<Packing.Row> rows, List<Packing.Row> evalRows, Settings s,
                            Start start, Listener listener, Saver saver) throws IOException, BadInputException {
+        run(model, List.of(), rows, evalRows, s, start, listener, saver);
+    }
+
+    /** With {@code recallRows} for the first {@code s.recallSteps()} steps (cycled), then {@code rows}. */
+    public static void run(TrainableLlama model, List<Packing.Row> recallRows, List<Packing.Row> rows,
+                           List<Packing.Row> evalRows, Settings s, Start start, Listener listener, Saver saver)
+            throws IOException, BadInputException {
+        if (s.recallSteps() > 0 && recallRows.isEmpty()) {
+            throw new IllegalArgumentException("recall steps need recall rows");
+        }
         Schedule schedule = new Schedule(s.learningRate(), (int) Math.round(s.warmupFraction() * s.steps()),
                 s.steps());
         Map<String, NDArray> params = model.parameters();
@@ -102,7 +126,12 @@ public final class Trainer {
             for (int step = start.step(); step < s.steps(); step++) {
                 List<Packing.Row> batch = new ArrayList<>();
                 for (int k = 0; k < s.accumulation(); k++) {
-                    batch.add(order.row((long) step * s.accumulation() + k));
+                    if (step < s.recallSteps()) {
+                        batch.add(recallRows.get((step * s.accumulation() + k) % recallRows.size()));
+                        continue;
+                    }
+                    Packing.Row row = order.row((long) (step - s.recallSteps()) * s.accumulation() + k);
+                    batch.add(step < s.recallSteps() + s.everyTokenSteps() ? row.everyTokenTrained() : row);
                 }
                 int tokens = batch.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
                 long t0 = System.nanoTime();
@@ -129,11 +158,10 @@ public final class Trainer {
                 boolean last = step + 1 == s.steps();
                 Double evalLoss = !evalRows.isEmpty() && (last || (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0))
                         ? evalLoss(m, model, evalRows) : null;
+                Map<String, Double> rates = last || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)
+                        ? saver.save(step + 1, loss, adam) : Map.of();
                 listener.step(new Step(step + 1, loss, schedule.at(step), norm,
-                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss));
-                if (last || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)) {
-                    saver.save(step + 1, adam);
-                }
+                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss, rates));
             }
         }
     }

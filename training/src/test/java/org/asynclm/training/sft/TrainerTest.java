@@ -7,6 +7,7 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.asynclm.model.llama.LlamaConfig;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.model.llama.TrainableLlama;
@@ -40,7 +41,7 @@ class TrainerTest {
     private List<Trainer.Step> train(TrainableLlama llama, List<Packing.Row> rows, List<Packing.Row> held,
                                      Trainer.Settings s) throws Exception {
         List<Trainer.Step> steps = new ArrayList<>();
-        Trainer.run(llama, rows, held, s, Trainer.Start.FRESH, steps::add, (step, adam) -> { });
+        Trainer.run(llama, rows, held, s, Trainer.Start.FRESH, steps::add, (step, loss, adam) -> Map.of());
         return steps;
     }
 

@@ -1,0 +1,124 @@
+package org.asynclm.datagen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.asynclm.datagen.config.ConfigLoader;
+import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.trace.TraceGenerator;
+import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.tokens.BpeTrainer;
+import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.HfTokenizer;
+import org.asynclm.runtime.tokens.TokenizerJson;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The task-trained BPE: learned in Java from synthetic traces, written as a tokenizer.json, and read back by Hugging
+ * Face's tokenizers (the Rust library, through DJL), which must give exactly the ids the trainer's own encoder gives:
+ * on traces it never saw and on random text with markers, digits, unicode and odd spacing.
+ */
+class TaskBpeTest {
+    @TempDir
+    static Path dir;
+    private static BpeTrainer.Merges merges;
+    private static HfTokenizer hf;
+
+    @BeforeAll
+    static void train() throws Exception {
+        merges = BpeTrainer.train(texts(traces(300, 11)), 768, BpeTrainer.Digits.SINGLE);
+        Path file = dir.resolve("tokenizer.json");
+        TokenizerJson.write(file, BpeTrainer.tokenizerJson(merges));
+        hf = HfTokenizer.load(file);
+    }
+
+    @Test
+    void huggingFaceGivesTheTrainersIdsOnUnseenTraces() throws Exception {
+        long bytes = 0;
+        long tokens = 0;
+        for (String text : texts(traces(100, 12))) {
+            int[] ids = BpeTrainer.encode(merges, text);
+            assertArrayEquals(ids, hf.encode(text), text);
+            bytes += text.getBytes(StandardCharsets.UTF_8).length;
+            tokens += ids.length;
+        }
+        assertTrue(bytes > 3.0 * tokens, "a task-trained BPE makes traces at least 3x shorter than bytes: "
+                + bytes + " bytes, " + tokens + " tokens");
+    }
+
+    @Test
+    void huggingFaceGivesTheTrainersIdsOnRandomText() {
+        SplittableRandom rng = new SplittableRandom(3);
+        String[] parts = {"[CALL]", "[INTR]", "[TRAP]", "[END]", "[HEAD]", "<|eot_id|>", "find_user", "(zip_code='",
+                "77367", " ", "  ", "\n\n", "\t", "é", "日本", "🙂", "'s", " don't", "{\"city\":\"Perth\"}", "0.5e-3",
+                "Ǆ", "١٢٣", "DOC-9518", "[CA", ", ", "estimated_time_ms"};
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = rng.nextInt(1, 14); k > 0; k--) {
+                sb.append(parts[rng.nextInt(parts.length)]);
+            }
+            String text = sb.toString();
+            assertArrayEquals(BpeTrainer.encode(merges, text), hf.encode(text), text);
+        }
+    }
+
+    @Test
+    void layoutKeepsTheSpecialTokensAfterTheMergesAndDigitsAlone() {
+        assertEquals(768, merges.vocabularySize());
+        assertEquals(768, hf.vocabularySize());
+        assertEquals(768 - ByteTokenizer.SPECIALS.size() + ByteTokenizer.SPECIALS.indexOf("<|eot_id|>"),
+                hf.endOfTurnId());
+        assertEquals(1, hf.count("[CALL]"));
+        assertEquals(5, hf.count("77367"), "every digit is a token of its own, wherever the number stands");
+        assertEquals(hf.encode("Perth")[0], hf.encode(" Perth")[1], "a word is one token after a space or a quote");
+        assertEquals(hf.encode("Perth")[0], hf.encode("'Perth'")[1]);
+        assertTrue(hf.count("find_user") <= 3, "the task's function names are whole words");
+    }
+
+    @Test
+    void trainingIsDeterministic() {
+        BpeTrainer.Merges again = BpeTrainer.train(texts(traces(300, 11)), 768, BpeTrainer.Digits.SINGLE);
+        assertEquals(merges.pairs().size(), again.pairs().size());
+        for (int i = 0; i < merges.pairs().size(); i++) {
+            assertArrayEquals(merges.pairs().get(i), again.pairs().get(i));
+        }
+    }
+
+    private static List<JsonNode> traces(int n, long seed) {
+        try {
+            DatagenConfig c = ConfigLoader.load(Path.of("../configs/datagen/synthetic.yaml"),
+                    List.of("n=" + n, "seed=" + seed));
+            Path file = Files.createTempFile(dir, "traces", ".jsonl");
+            Datagen.write(new TraceGenerator(c, new ByteTokenizer(), "byte", Sources.create(c)), n, "native", file, 1,
+                    i -> { });
+            List<JsonNode> out = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                out.add(new ObjectMapper().readTree(line));
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What training encodes: the rendered prompt and every segment of each trace. */
+    private static List<String> texts(List<JsonNode> traces) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : traces) {
+            out.add(ChatPrompt.render(t.at("/messages/0/content").asText(), t.at("/messages/1/content").asText()));
+            t.get("assistant").forEach(s -> out.add(s.get("text").asText()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,95 @@
+package org.asynclm.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Causal attention through PyTorch's fused {@code scaled_dot_product_attention}, which DJL 0.35 does not bind: a
+ * TorchScript module (made by {@code tools/make_sdpa_module.py}) run with autograd on. A packed row is attended
+ * example by example, so the work is the sum of the examples' squared lengths rather than the row's squared length,
+ * and no t×t score or mask is ever materialised. The explicit formula in {@link LlamaOps#attention} stays the
+ * reference it is tested against.
+ */
+final class FusedAttention implements AutoCloseable {
+    private static final String RESOURCE = "sdpa_causal.pt";
+
+    private final PtSymbolBlock module;
+    private final LlamaConfig config;
+
+    private FusedAttention(PtSymbolBlock module, LlamaConfig config) {
+        this.module = module;
+        this.config = config;
+    }
+
+    /** Loads the module into {@code manager} (a PyTorch manager: the module runs beside the model's arrays). */
+    static FusedAttention load(PtNDManager manager, LlamaConfig config) {
+        try {
+            Path file = Files.createTempFile("asynclm-sdpa", ".pt");
+            try (InputStream in = FusedAttention.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(RESOURCE + " is missing from the model module's resources");
+                }
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
+                return new FusedAttention(JniUtils.loadModule(manager, file, false, new String[0], new String[0],
+                        false), config);
+            } finally {
+                Files.deleteIfExists(file); // libtorch has read it whole
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * q [t, heads, d], k and v [t, kvHeads, d] of a packed row whose token i belongs to example {@code examples[i]}
+     * (consecutive runs); returns [t, heads·d], each example attending causally within itself.
+     */
+    NDArray attend(NDArray q, NDArray k, NDArray v, int[] examples) {
+        int groups = config.heads() / config.kvHeads();
+        NDArray keys = groups == 1 ? k : k.repeat(1, groups); // GQA as 4-D inputs: enable_gqa takes the slow kernel
+        NDArray vals = groups == 1 ? v : v.repeat(1, groups);
+        List<NDArray> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= examples.length; i++) {
+            if (i == examples.length || examples[i] != examples[i - 1]) {
+                NDIndex span = new NDIndex(start + ":" + i);
+                parts.add(causal(q.get(span), keys.get(span), vals.get(span)));
+                start = i;
+            }
+        }
+        NDArray out = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
+        return out.reshape(examples.length, (long) config.heads() * config.headDim());
+    }
+
+    /** One example: [n, heads, d] in, [n, heads, d] out. */
+    private NDArray causal(NDArray q, NDArray k, NDArray v) {
+        NDList in = new NDList(heads(q), heads(k), heads(v));
+        NDArray out = IValueUtils.forward(module, in, true).singletonOrThrow(); // autograd records through it
+        return out.squeeze(0).transpose(1, 0, 2);
+    }
+
+    private static NDArray heads(NDArray x) {
+        return x.transpose(1, 0, 2).expandDims(0); // [1, heads, n, d]
+    }
+
+    @Override
+    public void close() {
+        module.close();
+    }
+}
