@@ -7,19 +7,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.bench.RuntimeBenchmark;
 import org.asynclm.training.config.TrainConfig;
 import org.asynclm.training.data.TrainingSet;
 import org.asynclm.training.sft.Trainer;
-import org.asynclm.runtime.bench.RuntimeBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Runtime.class, BenchCommand.Datagen.class, BenchCommand.Model.class,

@@ -7,21 +7,21 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.CmlWriter;
 import org.asynclm.datagen.config.Range;
 import org.asynclm.datagen.synthetic.SyntheticGenerator;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
-import org.asynclm.cml.CmlToken;
-import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
                 + "the line becomes the next request). Ctrl-D ends the session.",
                 "The tools are simulated (they sleep their time and answer from a task's ground truth): a built-in "
                         + "task, or --scenario FILE."},
-        footer = {"", "Example:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-1600 --pace-ms 30 "
+        footer = {"", "Example:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
                 + "--timeline runs/chat.json"})
 final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     @Spec

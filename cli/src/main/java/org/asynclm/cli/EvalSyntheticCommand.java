@@ -151,7 +151,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         n.put("all_calls_once", r.allCallsOnce());
         n.put("dependency_ok", r.dependenciesOk());
         n.put("ok", r.ok());
-        n.put("end_state", r.endState().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("end_state", r.endState().name().toLowerCase(Locale.ROOT));
         n.put("makespan_ms", Json.ms(r.makespanNanos()));
         n.put("teacher_ms", Json.ms(r.teacherNanos()));
         n.put("sync_ms", Json.ms(r.syncNanos()));

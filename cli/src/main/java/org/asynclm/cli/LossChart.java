@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -62,7 +64,7 @@ final class LossChart {
      */
     static Path writeTaskRates(Path png, Path metrics, PrintWriter err) throws IOException {
         List<Double> steps = new ArrayList<>();
-        java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (String key : List.of("cml_valid_rate", "dependency_ok_rate", "scenario_ok_rate", "runaway_rate")) {
             rates.put(key, new ArrayList<>());
         }

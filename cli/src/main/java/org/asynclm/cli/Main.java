@@ -2,8 +2,8 @@ package org.asynclm.cli;
 
 import java.io.PrintWriter;
 import org.asynclm.runtime.BadInputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "asynclm", mixinStandardHelpOptions = true, version = "asynclm 0.1.0",
         description = "Asynchronous LLM function calling: simulate the runtime, generate traces, fine-tune Llama, "

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Runs the whole pipeline on the embedded defaults (CPU, no downloads) and prints where the "
                 + "report is: learns a tokenizer from the task's text (tokenizer train), makes the tiny Llama with it "
-                + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 13,000 "
+                + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 12,000 "
                 + "steps, about 15 minutes on 2 cores), checks what it learned on 200 held-out tasks (eval "
                 + "synthetic), and runs the "
                 + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
@@ -46,7 +46,7 @@ final class QuickstartCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--minutes", paramLabel = "M",
-            description = "Training budget instead of the config's 13,000 steps (about 15 minutes on 2 cores): the "
+            description = "Training budget instead of the config's 12,000 steps (at most 15 minutes on 2 cores): the "
                     + "step count is fitted to it from the measured step time.")
     Double minutes;
 
@@ -87,7 +87,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 datagenConfig, "--n", fast ? "200" : "1000", "--seed", String.valueOf(seed), "--out",
                 tokenizerTraces.toString());
         stage("tokenizer", Files.exists(tokenizer), tokenizer, "tokenizer", "train", "--traces",
-                tokenizerTraces.toString(), "--vocab-size", "2048", "--out", tokenizer.toString(), "--force");
+                tokenizerTraces.toString(), "--vocab-size", "1024", "--digits", "single", "--out", tokenizer.toString(),
+                "--force");
         stage("model", Files.exists(model.resolve("model.safetensors")), model, "init-model", "--preset", "tiny",
                 "--tokenizer", tokenizer.toString(), "--out", model.toString(), "--seed", String.valueOf(seed),
                 "--force");

@@ -69,10 +69,11 @@ final class QuickstartPage {
         JsonNode n = Json.MAPPER.readTree(learning.toFile());
         StringBuilder rows = new StringBuilder();
         String[][] keys = {{"cml_valid_rate", "CML valid"}, {"all_calls_once_rate", "every call once"},
-            {"dependency_ok_rate", "dependencies respected"}, {"scenario_ok_rate", "task fully right"}};
+            {"dependency_ok_rate", "dependencies respected"}, {"scenario_ok_rate", "task fully right"},
+            {"runaway_rate", "ended by the runaway guard"}};
         for (String[] k : keys) {
             rows.append(String.format(Locale.ROOT, "<tr><th>%s</th><td>%.1f%%</td></tr>", k[1],
-                    100 * n.get(k[0]).asDouble()));
+                    100 * n.path(k[0]).asDouble()));
         }
         for (String[] k : new String[][] {{"makespan_ratio_vs_teacher", "makespan / teacher"},
             {"makespan_ratio_vs_sync", "makespan / sync"}}) {

@@ -32,7 +32,7 @@ final class SyntheticEvaluation {
     SyntheticEvaluation(DatagenConfig tasks, Tokenizer tokenizer, Method method, Integer maxTokens)
             throws BadInputException {
         if (!tasks.source().equals("synthetic")) {
-            throw new BadInputException("source: synthetic evaluation needs source synthetic, got " + tasks.source());
+            throw new BadInputException("source: eval synthetic needs source synthetic, got " + tasks.source());
         }
         this.tasks = new TraceGenerator(tasks, tokenizer, "model", Sources.create(tasks));
         this.tokenizer = tokenizer;

@@ -22,7 +22,10 @@ import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.tokens.Tokenizer;
 import org.asynclm.training.config.TrainConfig;
+import org.asynclm.training.data.Packing;
+import org.asynclm.training.data.RecallRows;
 import org.asynclm.training.data.TrainingSet;
 import org.asynclm.training.optim.AdamW;
 import org.asynclm.training.sft.Trainer;
@@ -163,15 +166,15 @@ final class TrainCommand implements Callable<Integer> {
      * The look-up-and-copy rows of recall_steps, over the tokenizer's ordinary tokens (those below its first special
      * token), closed by [HEAD]; none when recall_steps is 0.
      */
-    private static List<org.asynclm.training.data.Packing.Row> recallRows(TrainConfig c, Path base)
+    private static List<Packing.Row> recallRows(TrainConfig c, Path base)
             throws BadInputException {
         if (c.recallSteps() == 0) {
             return List.of();
         }
-        org.asynclm.runtime.tokens.Tokenizer tok = ModelCommand.tokenizer(base);
+        Tokenizer tok = ModelCommand.tokenizer(base);
         int separator = tok.encode("[HEAD]")[0];
         int ordinary = Math.min(separator, tok.encode("<|begin_of_text|>")[0]);
-        return org.asynclm.training.data.RecallRows.make(Math.min(c.recallSteps() * c.gradientAccumulation(), 4096),
+        return RecallRows.make(Math.min(c.recallSteps() * c.gradientAccumulation(), 4096),
                 c.maxLength(), ordinary, separator, c.seed());
     }
 

@@ -1,7 +1,9 @@
 package org.asynclm.datagen.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
+import org.asynclm.runtime.Method;
 
 /** Everything that decides a datagen run; see {@code defaults.yaml} for each key's meaning and default. */
 public record DatagenConfig(String source, int n, long seed, String policy, TraceMethod method, String format,
@@ -11,17 +13,17 @@ public record DatagenConfig(String source, int n, long seed, String policy, Trac
     /** How the teacher's calls run in a trace: what the trained model will do. */
     public enum TraceMethod {
         /** The model keeps writing while calls run; results arrive as interrupts (the paper's AsyncLM). */
-        @com.fasterxml.jackson.annotation.JsonProperty("async") ASYNC(org.asynclm.runtime.Method.ASYNC),
+        @JsonProperty("async") ASYNC(Method.ASYNC),
         /** Generation waits at every call until its result is injected (ordinary function calling). */
-        @com.fasterxml.jackson.annotation.JsonProperty("sync") SYNC(org.asynclm.runtime.Method.SYNC);
+        @JsonProperty("sync") SYNC(Method.SYNC);
 
-        private final org.asynclm.runtime.Method method;
+        private final Method method;
 
-        TraceMethod(org.asynclm.runtime.Method method) {
+        TraceMethod(Method method) {
             this.method = method;
         }
 
-        public org.asynclm.runtime.Method runtimeMethod() {
+        public Method runtimeMethod() {
             return method;
         }
     }

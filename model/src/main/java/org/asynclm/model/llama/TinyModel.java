@@ -1,6 +1,5 @@
 package org.asynclm.model.llama;
 
-import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,6 +17,7 @@ import java.util.SplittableRandom;
 import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.TokenizerJson;
 

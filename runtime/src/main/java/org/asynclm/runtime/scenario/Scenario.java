@@ -2,6 +2,7 @@ package org.asynclm.runtime.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,8 +83,8 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
                     c.deps().stream().map(d -> ids.getOrDefault(d, d)).toList(), c.estimatedNanos(), c.execNanos(),
                     c.result()));
         }
-        out.sort(java.util.Comparator.comparing(ScenarioCall::id, java.util.Comparator
-                .comparingInt(String::length).thenComparing(java.util.Comparator.naturalOrder())));
+        out.sort(Comparator.comparing(ScenarioCall::id, Comparator.comparingInt(String::length)
+                .thenComparing(Comparator.naturalOrder())));
         List<FollowUp> follow = followUps.stream().map(f -> new FollowUp(f.text(), f.atNanos(),
                 f.calls().stream().map(c -> ids.getOrDefault(c, c)).toList())).toList();
         return new Scenario(name, userPrompt, out, finalAnswer, follow);

@@ -1,9 +1,11 @@
 package org.asynclm.training.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.config.YamlConfig;
@@ -36,8 +38,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
 
     /** What a model's traces teach, and so how its checkpoints are judged. */
     public enum EvalMethod {
-        @com.fasterxml.jackson.annotation.JsonProperty("async") ASYNC,
-        @com.fasterxml.jackson.annotation.JsonProperty("sync") SYNC
+        @JsonProperty("async") ASYNC,
+        @JsonProperty("sync") SYNC
     }
 
     public boolean isLora() {
@@ -82,7 +84,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         Map<String, Double> numbers = Map.of("learning_rate", c.learningRate(), "warmup", c.warmup(),
                 "weight_decay", c.weightDecay(), "max_grad_norm", c.maxGradNorm(), "epochs", c.epochs(),
                 "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout());
-        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(numbers).entrySet()) {
+        for (Map.Entry<String, Double> e : new TreeMap<>(numbers).entrySet()) {
             loaded.check(Double.isFinite(e.getValue()), e.getKey(), "must be a finite number");
         }
         return c;

@@ -20,7 +20,7 @@ public final class Packing {
         /** The same row with every token under the loss: the prompt and interrupts too, as in pretraining. */
         public Row everyTokenTrained() {
             boolean[] all = new boolean[ids.length];
-            java.util.Arrays.fill(all, true);
+            Arrays.fill(all, true);
             return new Row(ids, all, examples);
         }
     }
