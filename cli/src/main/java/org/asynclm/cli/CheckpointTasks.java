@@ -30,7 +30,7 @@ final class CheckpointTasks {
         this.lora = lora;
         this.err = err;
         Path config = settings.datagenConfig() == null ? null : Path.of(settings.datagenConfig());
-        Method method = settings.method() == TrainConfig.EvalMethod.SYNC ? Method.SYNC : Method.ASYNC;
+        Method method = settings.method();
         this.evaluation = new SyntheticEvaluation(SyntheticEvaluation.tasks(config, List.of(), settings.n(),
                 settings.seed(), method), ModelCommand.tokenizer(base), method, null);
     }

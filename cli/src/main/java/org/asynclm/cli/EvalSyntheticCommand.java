@@ -18,6 +18,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,24 +61,21 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             description = "Generation limit per task (default: twice the teacher's tokens for the task, plus 64).")
     Integer maxTokens;
 
-    @Option(names = "--method", defaultValue = "async", paramLabel = "async|sync",
+    @Option(names = "--method", defaultValue = "async", paramLabel = "async|sync", converter = TraceMethod.class,
             description = "How the calls run, for the model and for the teacher it is timed against: async (the "
                     + "model keeps writing, results arrive as interrupts) or sync (generation waits for each call; "
                     + "for a model trained on sync traces). Default: ${DEFAULT-VALUE}.")
-    EvalMethod method;
+    Method method;
 
     /** The methods a trained model is judged under: the two its traces can teach. */
-    enum EvalMethod {
-        async(Method.ASYNC), sync(Method.SYNC);
-
-        private final Method method;
-
-        EvalMethod(Method method) {
-            this.method = method;
-        }
-
-        Method method() {
-            return method;
+    static final class TraceMethod implements CommandLine.ITypeConverter<Method> {
+        @Override
+        public Method convert(String value) {
+            Method m = Method.parse(value);
+            if (m != Method.ASYNC && m != Method.SYNC) {
+                throw new CommandLine.TypeConversionException("expected async or sync, got '" + value + "'");
+            }
+            return m;
         }
     }
 
@@ -94,10 +92,10 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             throw new BadInputException("--n and --max-tokens must be at least 1");
         }
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
-        DatagenConfig c = SyntheticEvaluation.tasks(file, sets, n, seed, method.method());
+        DatagenConfig c = SyntheticEvaluation.tasks(file, sets, n, seed, method);
         SyntheticEvaluation evaluation;
         try {
-            evaluation = new SyntheticEvaluation(c, checkpoint.tokenizer(), method.method(), maxTokens);
+            evaluation = new SyntheticEvaluation(c, checkpoint.tokenizer(), method, maxTokens);
         } catch (BadInputException e) {
             throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
         }
@@ -113,7 +111,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             settings.put("adapter", checkpoint.adapter == null ? null : checkpoint.adapter.toAbsolutePath().toString());
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
-            settings.put("method", method.method().cliName());
+            settings.put("method", method.cliName());
             settings.put("max_tokens", maxTokens == null ? "twice the teacher's + 64" : maxTokens.toString());
             ArrayNode list = all.putArray("runs");
             runs.forEach(r -> list.add(toJson(r)));

@@ -1,9 +1,11 @@
 package org.asynclm.runtime;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How results reach the model. */
+/** How results reach the model. Configs and the command line name it as {@link #cliName()}. */
 public enum Method {
     /** Generation stops after each call until its result is injected. */
     SYNC("sync"),
@@ -20,6 +22,7 @@ public enum Method {
         this.cliName = cliName;
     }
 
+    @JsonValue
     public String cliName() {
         return cliName;
     }
@@ -28,6 +31,7 @@ public enum Method {
         return this == ASYNC || this == ASYNC_NAIVE;
     }
 
+    @JsonCreator
     public static Method parse(String s) {
         for (Method m : values()) {
             if (m.cliName.equals(s)) {

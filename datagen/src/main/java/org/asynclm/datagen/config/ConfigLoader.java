@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.YamlConfig;
 import org.asynclm.runtime.teacher.Policy;
 
@@ -37,7 +38,7 @@ public final class ConfigLoader {
         loaded.check(DatagenConfig.SOURCES.contains(c.source()), "source", "must be one of " + DatagenConfig.SOURCES);
         loaded.check(c.n() >= 1, "n", "must be at least 1");
         loaded.check(Policy.NAMES.contains(c.policy()), "policy", "must be one of " + Policy.NAMES);
-        loaded.check(c.method() != null, "method", "must be async or sync");
+        loaded.check(c.method() == Method.ASYNC || c.method() == Method.SYNC, "method", "must be async or sync");
         loaded.check(DatagenConfig.FORMATS.contains(c.format()), "format", "must be one of " + DatagenConfig.FORMATS);
         loaded.check(c.tokenizer() != null && !c.tokenizer().isBlank(), "tokenizer", "must be 'byte' or a path");
         range(loaded, c.tpotMs(), "tpot_ms", 0, false);

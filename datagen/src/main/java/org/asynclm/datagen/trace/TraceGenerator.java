@@ -59,11 +59,11 @@ public final class TraceGenerator {
         CostModel cost = new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(config.prefillMsPerToken()),
                 CostModel.Deployment.LOCAL, 0, 0);
         Simulator sim = new Simulator(tokenizer, cost, config.policy(), seed, config.maxTokens());
-        String system = ChatPrompt.system(task.tools(), config.method().runtimeMethod());
+        String system = ChatPrompt.system(task.tools(), config.method());
         int[] prompt = tokenizer.encode(ChatPrompt.render(system, task.scenario().userPrompt()));
         Simulator.Prepared prepared = sim.prepare(task.scenario(), prompt);
         Map<String, String> inIssueOrder = issueOrder(task.scenario(), sim.run(prepared,
-                config.method().runtimeMethod(), Timeline.NONE));
+                config.method(), Timeline.NONE));
         if (!inIssueOrder.isEmpty()) {
             task = new Task(task.scenario().renamed(inIssueOrder), task.shape(), task.split(), task.tools());
             prepared = sim.prepare(task.scenario(), prompt);
@@ -94,7 +94,7 @@ public final class TraceGenerator {
     public Trace generate(long index) {
         Case c = prepare(index);
         Scenario scenario = c.task().scenario();
-        Outcome teacher = c.simulator().run(c.prepared(), config.method().runtimeMethod(), Timeline.NONE);
+        Outcome teacher = c.simulator().run(c.prepared(), config.method(), Timeline.NONE);
         check(teacher, scenario);
         String id = config.source() + "-" + config.seed() + "-" + index;
         return new Trace(id, config.source(), c.seed(), c.task(), config.policy(), tokenizerName, c.tpotMs(),

@@ -1,6 +1,5 @@
 package org.asynclm.training.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.YamlConfig;
 
 /** Everything that decides a training run; see {@code defaults.yaml} for each key's meaning and default. */
@@ -33,14 +33,9 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
      * (0: off) drawn with {@code seed} from {@code datagenConfig} (null: configs/datagen/synthetic.yaml), run under
      * {@code method}.
      */
-    public record TaskEval(int n, long seed, String datagenConfig, EvalMethod method) {
+    public record TaskEval(int n, long seed, String datagenConfig, Method method) {
     }
 
-    /** What a model's traces teach, and so how its checkpoints are judged. */
-    public enum EvalMethod {
-        @JsonProperty("async") ASYNC,
-        @JsonProperty("sync") SYNC
-    }
 
     public boolean isLora() {
         return method.equals("lora");
@@ -80,7 +75,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.everyTokenSteps() >= 0, "every_token_steps", "must be >= 0");
         loaded.check(c.recallSteps() >= 0, "recall_steps", "must be >= 0");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
-        loaded.check(c.taskEval().method() != null, "task_eval.method", "must be async or sync");
+        loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,
+                "task_eval.method", "must be async or sync");
         Map<String, Double> numbers = Map.of("learning_rate", c.learningRate(), "warmup", c.warmup(),
                 "weight_decay", c.weightDecay(), "max_grad_norm", c.maxGradNorm(), "epochs", c.epochs(),
                 "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout());

@@ -66,5 +66,8 @@ class TrainConfigTest {
         assertTrue(error("steps: many\n").startsWith(f + ":1: steps: expected int"), error("steps: many\n"));
         assertEquals("--set gradient_accumulation: must be at least 1", error("", "gradient_accumulation=0"));
         assertEquals("--set lora.rank.x: unknown key", error("", "lora.rank.x=1"));
+        assertEquals(f + ":1: learning_rate: must be a finite number", error("learning_rate: Infinity\n"));
+        assertEquals(f + ":2: task_eval.method: must be async or sync", error("task_eval:\n  method: sync-parallel\n"));
+        assertEquals("--set every_token_steps: must be >= 0", error("", "every_token_steps=-1"));
     }
 }
