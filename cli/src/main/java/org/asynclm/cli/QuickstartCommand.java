@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs the whole pipeline on the embedded defaults (CPU, no downloads) and prints where the "
                 + "report is: learns a tokenizer from the task's text (tokenizer train), makes the tiny Llama with it "
                 + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 12,000 "
-                + "steps, about 15 minutes on 2 cores), checks what it learned on 200 held-out tasks (eval "
+                + "steps, 13 minutes on 2 cores), checks what it learned on 200 held-out tasks (eval "
                 + "synthetic), and runs the "
                 + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
                 + "(and BFCL with --bfcl-dir). Each stage prints the command it stands for.",

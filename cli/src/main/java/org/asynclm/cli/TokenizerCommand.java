@@ -79,11 +79,12 @@ final class TokenizerCommand {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
             TokenizerJson.write(out, BpeTrainer.tokenizerJson(merges));
+            BpeTrainer.Encoder encoder = new BpeTrainer.Encoder(merges);
             long bytes = 0;
             long tokens = 0;
             for (String t : texts) {
                 bytes += t.getBytes(StandardCharsets.UTF_8).length;
-                tokens += BpeTrainer.encode(merges, t).length;
+                tokens += encoder.encode(t).length;
             }
             spec.commandLine().getOut().printf("wrote %s: %d tokens (%d merges); %,d texts, %,d bytes -> %,d tokens "
                     + "(%.2f bytes a token)%n", out, merges.vocabularySize(), merges.pairs().size(), texts.size(), bytes,

@@ -33,11 +33,13 @@ class TaskBpeTest {
     @TempDir
     static Path dir;
     private static BpeTrainer.Merges merges;
+    private static BpeTrainer.Encoder encoder;
     private static HfTokenizer hf;
 
     @BeforeAll
     static void train() throws Exception {
         merges = BpeTrainer.train(texts(traces(300, 11)), 768, BpeTrainer.Digits.SINGLE);
+        encoder = new BpeTrainer.Encoder(merges);
         Path file = dir.resolve("tokenizer.json");
         TokenizerJson.write(file, BpeTrainer.tokenizerJson(merges));
         hf = HfTokenizer.load(file);
@@ -48,7 +50,7 @@ class TaskBpeTest {
         long bytes = 0;
         long tokens = 0;
         for (String text : texts(traces(100, 12))) {
-            int[] ids = BpeTrainer.encode(merges, text);
+            int[] ids = encoder.encode(text);
             assertArrayEquals(ids, hf.encode(text), text);
             bytes += text.getBytes(StandardCharsets.UTF_8).length;
             tokens += ids.length;
@@ -69,7 +71,7 @@ class TaskBpeTest {
                 sb.append(parts[rng.nextInt(parts.length)]);
             }
             String text = sb.toString();
-            assertArrayEquals(BpeTrainer.encode(merges, text), hf.encode(text), text);
+            assertArrayEquals(encoder.encode(text), hf.encode(text), text);
         }
     }
 

@@ -36,6 +36,11 @@ public final class CmlWriter {
         return "[TRAP][END]";
     }
 
+    /** True when {@code value} is what {@link #errorJson} writes: an object with the one key {@code error}. */
+    public static boolean isError(JsonNode value) {
+        return value.isObject() && value.size() == 1 && value.has("error");
+    }
+
     /** {@code {"error": message}} as an interrupt value. */
     public static String errorJson(String message) {
         return json(JsonNodeFactory.instance.objectNode().put("error", message));

@@ -16,6 +16,7 @@ import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.CmlWriter;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
 import org.asynclm.runtime.BadInputException;
@@ -226,11 +227,12 @@ public final class TraceValidator {
             } catch (PySyntaxException ex) {
                 return;
             }
+            String read = known.toString();
             for (Map.Entry<String, Object> a : call.keywords().entrySet()) {
                 List<String> values = new ArrayList<>();
                 leaves(a.getValue(), values);
                 for (String v : values) {
-                    if (!known.toString().contains(v)) {
+                    if (!read.contains(v)) {
                         out.add(new Problem("unstated-argument", "call '" + id + "': " + a.getKey() + "=" + v
                                 + " was neither asked for nor returned before the call"));
                     }
@@ -273,8 +275,7 @@ public final class TraceValidator {
 
     private static boolean isError(String value) {
         try {
-            JsonNode n = MAPPER.readTree(value);
-            return n.isObject() && n.size() == 1 && n.has("error");
+            return CmlWriter.isError(MAPPER.readTree(value));
         } catch (JsonProcessingException e) {
             return false;
         }

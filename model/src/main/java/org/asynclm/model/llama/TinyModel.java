@@ -60,13 +60,8 @@ public final class TinyModel {
         double range = p.path("initializer_range").asDouble(0.02);
         p.remove("initializer_range");
         p.put("model_type", "llama");
-        int size = 0;
-        for (JsonNode id : (Iterable<JsonNode>) () -> tokenizer.at("/model/vocab").elements()) {
-            size = Math.max(size, id.asInt() + 1);
-        }
         Map<String, Integer> special = new HashMap<>();
         for (JsonNode t : tokenizer.path("added_tokens")) {
-            size = Math.max(size, t.path("id").asInt() + 1);
             special.put(t.path("content").asText(), t.path("id").asInt());
         }
         for (String needed : List.of("<|begin_of_text|>", "<|eot_id|>", "<|end_of_text|>")) {
@@ -74,7 +69,7 @@ public final class TinyModel {
                 throw new BadInputException(name + ": added_tokens: no " + needed);
             }
         }
-        p.put("vocab_size", size);
+        p.put("vocab_size", TokenizerJson.vocabularySize(tokenizer));
         p.put("bos_token_id", special.get("<|begin_of_text|>"));
         p.putArray("eos_token_id").add(special.get("<|eot_id|>")).add(special.get("<|end_of_text|>"));
         return new Preset(LlamaConfig.fromJson(p, yaml.toString()), range, tokenizer);

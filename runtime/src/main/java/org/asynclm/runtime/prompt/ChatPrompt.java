@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collection;
+import java.util.List;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.exec.Tool;
@@ -34,12 +35,12 @@ public final class ChatPrompt {
     }
 
     /** The system prompt for tools given as their JSON schemas. */
-    public static String system(java.util.List<ObjectNode> schemas) {
+    public static String system(List<ObjectNode> schemas) {
         return system(schemas, Method.ASYNC);
     }
 
     /** The system prompt for a model that calls under {@code method}: Sync's never mentions traps. */
-    public static String system(java.util.List<ObjectNode> schemas, Method method) {
+    public static String system(List<ObjectNode> schemas, Method method) {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         schemas.forEach(list::add);
         return (method == Method.SYNC ? SYNC_INSTRUCTIONS : CML_INSTRUCTIONS) + CmlWriter.json(list);

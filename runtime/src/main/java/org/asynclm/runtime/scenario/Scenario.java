@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.asynclm.cml.CmlToken;
 import org.asynclm.cml.CmlWriter;
 
@@ -78,7 +79,8 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
         List<ScenarioCall> out = new ArrayList<>();
         for (ScenarioCall c : calls) {
             Map<String, Object> args = new LinkedHashMap<>();
-            c.arguments().forEach((k, v) -> args.put(k, renameRefs(v, ids)));
+            c.arguments().forEach((k, v) -> args.put(k, mapRefs(v,
+                    r -> new Ref(ids.getOrDefault(r.call(), r.call()), r.pointer()))));
             out.add(new ScenarioCall(ids.getOrDefault(c.id(), c.id()), c.function(), args,
                     c.deps().stream().map(d -> ids.getOrDefault(d, d)).toList(), c.estimatedNanos(), c.execNanos(),
                     c.result()));
@@ -90,16 +92,19 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
         return new Scenario(name, userPrompt, out, finalAnswer, follow);
     }
 
-    private static Object renameRefs(Object v, Map<String, String> ids) {
+    /** {@code v} with every {@link Ref} in it, however deep in lists and dicts, replaced by {@code f}'s value. */
+    private static Object mapRefs(Object v, Function<Ref, Object> f) {
         if (v instanceof Ref r) {
-            return new Ref(ids.getOrDefault(r.call(), r.call()), r.pointer());
+            return f.apply(r);
         }
         if (v instanceof List<?> list) {
-            return list.stream().map(x -> renameRefs(x, ids)).toList();
+            List<Object> out = new ArrayList<>();
+            list.forEach(x -> out.add(mapRefs(x, f)));
+            return out;
         }
         if (v instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, x) -> out.put(k, renameRefs(x, ids)));
+            map.forEach((k, x) -> out.put(k, mapRefs(x, f)));
             return out;
         }
         return v;
@@ -113,24 +118,13 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
     }
 
     private static Object resolveValue(Object v, Map<String, JsonNode> results) {
-        if (v instanceof Ref r) {
+        return mapRefs(v, r -> {
             JsonNode source = results.get(r.call());
             if (source == null) {
                 throw new IllegalStateException("result of '" + r.call() + "' is not known yet");
             }
             return CmlWriter.fromJson(source.at(r.pointer()));
-        }
-        if (v instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(x -> out.add(resolveValue(x, results)));
-            return out;
-        }
-        if (v instanceof Map<?, ?> map) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, x) -> out.put(k, resolveValue(x, results)));
-            return out;
-        }
-        return v;
+        });
     }
 
     /** The call block a perfect model writes for {@code call}, given the true upstream results. */

@@ -119,7 +119,7 @@ public final class TeacherEngine implements Engine {
             failed.add(id);
             return;
         }
-        if (node.isObject() && node.size() == 1 && node.has("error")) {
+        if (CmlWriter.isError(node)) {
             failed.add(id);
         } else {
             results.put(id, node);

@@ -126,46 +126,55 @@ public final class BpeTrainer {
         return new Merges(List.copyOf(merges), digits);
     }
 
-    /** The ids Hugging Face's tokenizers give {@code text} under these merges, special tokens included. */
-    public static int[] encode(Merges merges, String text) {
-        List<Integer> ids = new ArrayList<>();
-        int firstSpecial = vocabulary(merges).size();
-        Matcher special = SPECIAL.matcher(text);
-        int from = 0;
-        while (special.find()) {
-            encodePlain(merges, text.substring(from, special.start()), ids);
-            ids.add(firstSpecial + ByteTokenizer.SPECIALS.indexOf(special.group()));
-            from = special.end();
-        }
-        encodePlain(merges, text.substring(from), ids);
-        return ids.stream().mapToInt(Integer::intValue).toArray();
-    }
+    /**
+     * Encodes as Hugging Face's tokenizers do under {@code merges}: the reference a tokenizer.json is tested against.
+     * The merge ranks and the vocabulary are built once, for any number of texts.
+     */
+    public static final class Encoder {
+        private final Merges merges;
+        private final Map<String, Integer> rank = new HashMap<>();
+        private final Map<String, Integer> vocab;
 
-    private static void encodePlain(Merges merges, String text, List<Integer> ids) {
-        Map<String, Integer> rank = new HashMap<>();
-        Map<String, Integer> vocab = vocabulary(merges);
-        for (int r = 0; r < merges.pairs().size(); r++) {
-            rank.put(merges.pairs().get(r)[0] + " " + merges.pairs().get(r)[1], r);
-        }
-        for (String word : pretokenize(text, merges.digits())) {
-            List<String> w = symbols(word);
-            while (w.size() > 1) {
-                int best = -1;
-                int bestRank = Integer.MAX_VALUE;
-                for (int j = 0; j + 1 < w.size(); j++) {
-                    Integer r = rank.get(w.get(j) + " " + w.get(j + 1));
-                    if (r != null && r < bestRank) {
-                        bestRank = r;
-                        best = j;
-                    }
-                }
-                if (best < 0) {
-                    break;
-                }
-                String[] pair = merges.pairs().get(bestRank);
-                apply(w, pair[0], pair[1]);
+        public Encoder(Merges merges) {
+            this.merges = merges;
+            this.vocab = vocabulary(merges);
+            for (int r = 0; r < merges.pairs().size(); r++) {
+                rank.putIfAbsent(merges.pairs().get(r)[0] + " " + merges.pairs().get(r)[1], r);
             }
-            w.forEach(s -> ids.add(vocab.get(s)));
+        }
+
+        /** The ids of {@code text}, special tokens included. */
+        public int[] encode(String text) {
+            List<Integer> ids = new ArrayList<>();
+            Matcher special = SPECIAL.matcher(text);
+            int from = 0;
+            while (special.find()) {
+                encodePlain(text.substring(from, special.start()), ids);
+                ids.add(vocab.size() + ByteTokenizer.SPECIALS.indexOf(special.group()));
+                from = special.end();
+            }
+            encodePlain(text.substring(from), ids);
+            return ids.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** Each piece's symbols, the pair of lowest rank merged first, until none of its pairs is a merge. */
+        private void encodePlain(String text, List<Integer> ids) {
+            for (String word : pretokenize(text, merges.digits())) {
+                List<String> w = symbols(word);
+                while (w.size() > 1) {
+                    int bestRank = Integer.MAX_VALUE;
+                    for (int j = 0; j + 1 < w.size(); j++) {
+                        bestRank = Math.min(bestRank, rank.getOrDefault(w.get(j) + " " + w.get(j + 1),
+                                Integer.MAX_VALUE));
+                    }
+                    if (bestRank == Integer.MAX_VALUE) {
+                        break;
+                    }
+                    String[] pair = merges.pairs().get(bestRank);
+                    apply(w, pair[0], pair[1]);
+                }
+                w.forEach(s -> ids.add(vocab.get(s)));
+            }
         }
     }
 
@@ -211,7 +220,7 @@ public final class BpeTrainer {
         return vocab;
     }
 
-    /** Hugging Face's Sequence[Digits(individual), Split(RUNS), ByteLevel]: pieces in GPT-2's byte spelling. */
+    /** Hugging Face's Sequence[Digits, Split(RUNS), ByteLevel]: pieces in GPT-2's byte spelling. */
     static List<String> pretokenize(String text, Digits digits) {
         List<String> out = new ArrayList<>();
         Matcher digit = digits.pattern.matcher(text);

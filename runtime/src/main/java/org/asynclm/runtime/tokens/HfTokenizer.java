@@ -69,14 +69,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         } catch (IOException e) {
             throw new BadInputException(file + ": not a tokenizer.json: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        int size = 0;
-        for (JsonNode id : (Iterable<JsonNode>) () -> json.at("/model/vocab").elements()) {
-            size = Math.max(size, id.asInt() + 1);
-        }
+        int size = TokenizerJson.vocabularySize(json);
         int eot = -1;
         for (String name : END_OF_TURN) {
             for (JsonNode t : json.path("added_tokens")) {
-                size = Math.max(size, t.path("id").asInt() + 1);
                 if (eot < 0 && t.path("content").asText().equals(name)) {
                     eot = t.path("id").asInt();
                 }

@@ -1,6 +1,7 @@
 package org.asynclm.runtime.tokens;
 
 import org.asynclm.runtime.files.AtomicFiles;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -80,6 +81,18 @@ public final class TokenizerJson {
         }
         model.putArray("merges");
         return root;
+    }
+
+    /** The vocabulary a model needs for {@code tokenizer}: its largest id, in the model's vocab or added tokens, + 1. */
+    public static int vocabularySize(JsonNode tokenizer) {
+        int size = 0;
+        for (JsonNode id : (Iterable<JsonNode>) () -> tokenizer.at("/model/vocab").elements()) {
+            size = Math.max(size, id.asInt() + 1);
+        }
+        for (JsonNode t : tokenizer.path("added_tokens")) {
+            size = Math.max(size, t.path("id").asInt() + 1);
+        }
+        return size;
     }
 
     /** Writes {@code tokenizer.json} atomically. */

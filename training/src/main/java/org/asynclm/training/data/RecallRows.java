@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Synthetic rows that teach a model made from scratch to look things up and copy them, before it meets the traces.
- * A task makes it copy a name out of the request, an id out of a result, digit by digit; measured, a tiny model
- * trained on traces alone never learned to (its loss on every copied token stayed at the uniform guess), although
- * it learned the format. Dense copying does: each example lists pairs of a key token and a value of 1-5 tokens,
- * then a separator, then asks for the keys again in another order, and only the values asked for are under the
- * loss. Keys and values are drawn from the tokenizer's ordinary tokens, so the circuits are the ones the traces use.
+ * Synthetic rows meant to teach a model made from scratch to look things up and copy them before it meets the
+ * traces: a task makes it copy a name out of the request and an id out of a result, which the tiny model trained on
+ * traces alone learns last. Each example lists pairs of a key token and a value of 1-5 tokens, then a separator,
+ * then asks for keys again in another order; only the values asked for are under the loss, so every trained token
+ * is a copy. Keys and values are the tokenizer's ordinary tokens. Measured on the tiny model: 600 steps of these
+ * rows took their loss only from 6.84 to 6.38 nats (README, train, row 7), so the shipped configs leave them off.
  */
 public final class RecallRows {
     private RecallRows() {
