@@ -169,23 +169,24 @@ final class BenchCommand implements Runnable {
                 throw new BadInputException("--steps must be at least 1, --warmup-steps at least 0");
             }
             TrainConfig c = TrainConfig.load(config, sets);
-            TrainingSet data = TrainingSet.load(c,
-                    ModelCommand.tokenizer(Path.of(c.baseModel())));
+            org.asynclm.runtime.tokens.Tokenizer tokenizer = ModelCommand.tokenizer(Path.of(c.baseModel()));
+            TrainingSet data = TrainingSet.load(c, tokenizer);
             int total = warmupSteps + steps;
             Trainer.Settings settings = new Trainer.Settings(total,
                     c.learningRate(), c.warmup(), c.weightDecay(), c.maxGradNorm(), c.seed(), 0,
                     c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0);
             List<Trainer.Step> done = new ArrayList<>();
             Path scratch = Files.createTempDirectory("asynclm-bench-train");
-            try (TrainableLlama llama = TrainCommand.open(c, null, scratch.resolve("adapter"));
+            try (TrainableLlama llama = org.asynclm.training.run.TrainingRun.open(c, null, scratch.resolve("adapter"),
+                    c.isLora() ? org.asynclm.training.run.TrainingRun.tokenRows(c, Path.of(c.baseModel()), tokenizer) : null);
                  Progress p = new Progress("bench train", total)) {
                 Trainer.run(llama, data.rows(), List.of(), settings,
                         Trainer.Start.FRESH, s -> {
                             done.add(s);
                             p.accept(s.step());
-                        }, (step, loss, optimizer) -> Map.of());
+                        }, (step, loss, optimizer) -> { });
             } finally {
-                TrainCommand.deleteTree(scratch);
+                org.asynclm.runtime.files.AtomicFiles.removeTree(scratch);
             }
             List<Trainer.Step> measured = done.subList(warmupSteps, done.size());
             double[] seconds = measured.stream().mapToDouble(Trainer.Step::seconds).sorted()

@@ -87,7 +87,11 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
 
     ChatCommand() {
         this(System.in);
+        stdin = true;
     }
+
+    /** Whether {@code in} is this process's standard input, which may have been closed before the JVM started. */
+    private boolean stdin;
 
     ChatCommand(InputStream in) {
         this.in = in;
@@ -97,6 +101,10 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws BadInputException, IOException, InterruptedException {
         if (maxTokens < 1 || paceMs < 0) {
             throw new BadInputException("--max-tokens must be at least 1 and --pace-ms at least 0");
+        }
+        if (stdin && StandardInput.isClosed()) {
+            throw new BadInputException("chat: standard input is closed; run it on a terminal, or give it a file or "
+                    + "a pipe (< lines.txt)");
         }
         Scenario task = scenario != null ? ScenarioJson.read(scenario) : builtInTask(seed);
         PrintWriter o = spec.commandLine().getOut();

@@ -16,6 +16,7 @@ import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.datagen.trace.TraceValidator;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -86,18 +87,19 @@ final class DatagenCommand implements Callable<Integer> {
         DatagenConfig c = load(config, sets, n, seed, format, bfclDir, tokenizer);
         TraceGenerator generator = new TraceGenerator(c, tokenizer(c), c.tokenizer(), Sources.create(c));
         Datagen.Summary s;
-        try (Progress p = new Progress("datagen", c.n())) {
+        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Progress p = new Progress("datagen", c.n())) {
             s = Datagen.write(generator, c.n(), c.format(), out, threads == null ? cores() : threads, p);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
+        Datagen.writeProvenance(out, c, s);
         o.print(new Table("traces", "assistant tokens", "prompt tokens", "mean makespan ms", "mean sync ms",
                 "async speedup", "mean lower bound ms")
                 .row(s.traces(), s.assistantTokens(), s.promptTokens(), s.meanMakespanMs(), s.meanSyncMakespanMs(),
                         String.format(Locale.ROOT, "%.2fx", s.speedupOverSync()), s.meanLowerBoundMs())
                 .render());
         o.println("shapes: " + s.shapes());
-        o.println("wrote " + out + " (" + c.format() + ")");
+        o.println("wrote " + out + " (" + c.format() + "), and what made it: " + Datagen.provenanceFile(out));
         return 0;
     }
 

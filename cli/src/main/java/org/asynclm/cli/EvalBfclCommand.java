@@ -76,6 +76,9 @@ final class EvalBfclCommand implements Callable<Integer> {
             work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
         }
         Tokenizer tok = checkpoint.tokenizer();
+        ObjectNode provenance = checkpoint.provenance().put("mode", mode).put("seed", seed);
+        provenance.putPOJO("categories", List.copyOf(work.keySet()));
+        AtomicFiles.writeString(out.resolve("run.json"), Json.pretty(provenance)); // what made these result files
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
         try (Llama llama = checkpoint.load()) {
             BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);

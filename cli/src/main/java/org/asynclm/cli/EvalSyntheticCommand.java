@@ -18,6 +18,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.stop.StopSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,15 +101,15 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
         }
         List<RunCheck> runs;
-        try (Llama llama = checkpoint.load(); Progress progress = new Progress("eval synthetic", n)) {
+        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
+             Progress progress = new Progress("eval synthetic", n)) {
             runs = evaluation.run(llama, n, progress::accept);
         }
         LearningMetrics m = LearningMetrics.of(runs);
         if (out != null) {
             ObjectNode all = toJson(m);
             ObjectNode settings = all.putObject("settings"); // what made these figures
-            settings.put("model", checkpoint.model.toAbsolutePath().toString());
-            settings.put("adapter", checkpoint.adapter == null ? null : checkpoint.adapter.toAbsolutePath().toString());
+            settings.setAll(checkpoint.provenance());
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
             settings.put("method", method.cliName());

@@ -2,6 +2,8 @@ package org.asynclm.cli;
 
 import java.io.PrintWriter;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.stop.StoppedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -21,11 +23,12 @@ public final class Main {
     public static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
+        StopSignals.install();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -33,6 +36,11 @@ public final class Main {
                 err.println("asynclm: " + ex.getMessage());
                 err.flush();
                 return BAD_INPUT;
+            }
+            if (ex instanceof StoppedException stopped) { // a job that stopped at a safe point on a signal
+                err.println("asynclm: " + stopped.getMessage());
+                err.flush();
+                return stopped.exitCode();
             }
             throw ex;
         });

@@ -14,7 +14,10 @@ import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.training.run.RunDirectory;
+import org.asynclm.training.run.TrainingCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,9 +102,9 @@ final class QuickstartCommand implements Callable<Integer> {
         Path checkpoint = finishedCheckpoint(trainDir);
         boolean trained = checkpoint == null || force;
         if (trained) {
-            TrainCommand.deleteTree(trainDir); // an earlier, shorter run's checkpoints must not be taken for this one
+            // --force: an earlier, shorter run's checkpoints must not be taken for this one
             List<String> train = new ArrayList<>(List.of("train", "--config", trainConfig, "--out",
-                    trainDir.toString()));
+                    trainDir.toString(), "--force"));
             if (fast || minutes != null) {
                 train.addAll(List.of("--max-steps", String.valueOf(fast ? 30 : stepsFor(trainConfig, data))));
             }
@@ -140,6 +143,7 @@ final class QuickstartCommand implements Callable<Integer> {
         o.flush();
         int code = Main.run(args, o, spec.commandLine().getErr());
         if (code != 0) {
+            StopSignals.check(); // a stage stopped by a signal stops the quickstart with the signal's exit code
             throw new BadInputException("quickstart: stage " + name + " failed (exit " + code + ")");
         }
     }
@@ -172,26 +176,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     /** The checkpoint of a train run that reached its last step, or null. */
-    static Path finishedCheckpoint(Path trainDir) throws IOException {
-        if (!Files.isDirectory(trainDir)) {
-            return null;
-        }
-        Path found = null;
-        int best = -1;
-        try (var dirs = Files.list(trainDir)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+")).toList()) {
-                Path state = d.resolve("trainer_state.json");
-                if (Files.exists(state)) {
-                    JsonNode n = Json.MAPPER.readTree(state.toFile());
-                    int step = n.path("step").asInt();
-                    if (step == n.path("steps").asInt(-1) && step > best) {
-                        found = d;
-                        best = step;
-                    }
-                }
-            }
-        }
-        return found;
+    static Path finishedCheckpoint(Path trainDir) {
+        return RunDirectory.finished(trainDir).map(TrainingCheckpoint::dir).orElse(null);
     }
 
     private void latency(Path latencyDir) throws IOException, BadInputException {

@@ -56,6 +56,7 @@ final class SyntheticEvaluation {
     List<RunCheck> run(Llama llama, int n, IntConsumer progress) {
         List<RunCheck> runs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            org.asynclm.runtime.stop.StopSignals.check();
             runs.add(check(i, llama));
             progress.accept(i + 1);
         }

@@ -39,6 +39,13 @@ class DatagenCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("async speedup"), r.out());
         assertEquals(50, Files.readAllLines(out).size());
+        com.fasterxml.jackson.databind.JsonNode made = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("t.jsonl.provenance.json").toFile());
+        assertEquals(org.asynclm.runtime.files.ContentHash.ofFile(out), made.get("output_sha256").asText());
+        assertEquals(50, made.at("/counts/traces").asInt());
+        assertEquals(made.get("seed"), made.at("/config/seed"));
+        assertEquals("synthetic", made.at("/config/source").asText());
+        assertTrue(made.get("code_version").asText().startsWith("0."), made.toString());
         CliTest.Result v = CliTest.run("datagen", "validate", out.toString());
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("50 of 50 traces valid"), v.out());

@@ -123,7 +123,9 @@ class EvalSyntheticTest {
         assertEquals(2, n.get("n").asInt());
         assertEquals(0.0, n.get("scenario_ok_rate").asDouble());
         assertTrue(n.get("makespan_ratio_vs_teacher").isNull());
-        JsonNode runs = new ObjectMapper().readTree(out.toFile()).get("runs");
+        JsonNode report = new ObjectMapper().readTree(out.toFile());
+        assertEquals(org.asynclm.runtime.files.ContentHash.ofModel(model), report.at("/settings/model_sha256").asText());
+        JsonNode runs = report.get("runs");
         assertEquals(2, runs.size());
         assertTrue(runs.get(0).get("errors").toString().contains("generation stopped at the limit of 40 tokens"),
                 runs.get(0).toString());

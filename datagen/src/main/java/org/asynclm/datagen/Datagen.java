@@ -1,10 +1,14 @@
 package org.asynclm.datagen;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
+import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.Trace;
-import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.datagen.trace.TraceWriter;
+import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.files.CodeVersion;
+import org.asynclm.runtime.files.ContentHash;
+import org.asynclm.runtime.stop.StopSignals;
 
 /**
  * Writes {@code n} traces to a JSONL file: made in chunks on worker threads, written in index order to a temporary
@@ -57,6 +65,7 @@ public final class Datagen {
             int next = 0;
             int done = 0;
             while (done < n) {
+                StopSignals.check(); // a signal stops between chunks; the temporary file is then removed
                 while (next < n && inFlight.size() < 4 * Math.max(1, threads)) {
                     int from = next;
                     int to = Math.min(n, from + CHUNK);
@@ -80,6 +89,35 @@ public final class Datagen {
             throw new IOException(e.getCause());
         }
     }
+
+    /** The sidecar of a trace file: {@code OUT.provenance.json}. */
+    public static Path provenanceFile(Path out) {
+        return out.resolveSibling(out.getFileName() + ".provenance.json");
+    }
+
+    /**
+     * Writes the sidecar beside {@code out}: the code version, the time, the whole config (with its seed), the counts
+     * and the output's hash, so that a trace file can be traced back to what made it and checked for changes.
+     */
+    public static void writeProvenance(Path out, DatagenConfig config, Summary s) throws IOException {
+        ObjectNode n = PROVENANCE.createObjectNode();
+        n.put("schema", "asynclm.datagen-provenance/1");
+        n.put("output", out.getFileName().toString());
+        n.put("output_sha256", ContentHash.ofFile(out));
+        n.put("code_version", CodeVersion.current());
+        n.put("created", Instant.now().toString());
+        n.put("seed", config.seed());
+        n.set("config", PROVENANCE.valueToTree(config));
+        ObjectNode counts = n.putObject("counts");
+        counts.put("traces", s.traces());
+        counts.put("assistant_tokens", s.assistantTokens());
+        counts.put("prompt_tokens", s.promptTokens());
+        counts.set("shapes", PROVENANCE.valueToTree(s.shapes()));
+        AtomicFiles.writeString(provenanceFile(out), PROVENANCE.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+    }
+
+    private static final ObjectMapper PROVENANCE = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private static List<String> chunk(TraceGenerator g, int from, int to, String format, Totals totals) {
         List<String> lines = new ArrayList<>(to - from);

@@ -47,6 +47,12 @@ public final class Checkpoint {
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String shard = e.getValue().asText();
+            Path root = dir.toAbsolutePath().normalize();
+            Path file = root.resolve(shard).normalize();
+            if (!file.startsWith(root) || file.equals(root)) {
+                throw new BadInputException(index + ": weight_map: '" + e.getKey() + "' names the shard '" + shard
+                        + "', outside the checkpoint directory");
+            }
             if (!shards.containsKey(shard)) {
                 shards.put(shard, Safetensors.index(dir.resolve(shard)));
             }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.asynclm.runtime.BadInputException;
@@ -117,6 +118,21 @@ class SafetensorsTest {
         assertEquals(dir.resolve("model-00002-of-00002.safetensors") + ": tensor 'b' has shape [1, 2], expected [2, 1]", m);
         assertEquals("checkpoint: tensor 'c' is missing",
                 assertThrows(BadInputException.class, () -> c.floats("c", 1)).getMessage());
+    }
+
+    /** A shard index cannot lead outside its checkpoint: a shard named by a path that climbs out is refused. */
+    @Test
+    void shardPathsStayInsideTheCheckpoint() throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("a/b/checkpoint"));
+        Safetensors.write(dir.resolve("a/outside.safetensors"),
+                Map.of("a", new Safetensors.Tensor(DType.F32, new long[] {1}, new float[] {1})), Map.of());
+        for (String shard : List.of("../../../../../../../../etc/passwd", "../../outside.safetensors", "/etc/passwd",
+                ".")) {
+            Files.writeString(checkpoint.resolve(Checkpoint.INDEX), "{\"weight_map\": {\"a\": \"" + shard + "\"}}");
+            String m = assertThrows(BadInputException.class, () -> Checkpoint.open(checkpoint)).getMessage();
+            assertEquals(checkpoint.resolve(Checkpoint.INDEX) + ": weight_map: 'a' names the shard '" + shard
+                    + "', outside the checkpoint directory", m);
+        }
     }
 
     /** A sparse file of 3 GiB whose second tensor lies beyond 2 GiB: each tensor is mapped on its own. */

@@ -9,8 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes an output so that it is never seen half-written: into a temporary file beside it, which is renamed into
- * place only when complete and removed on failure. The result is readable by others (rw-r--r--), as an output a
- * person or a server opens should be; temporary files start private.
+ * place only when complete and removed on failure. The result is readable by others (rw-r--r--, directories
+ * rwxr-xr-x), as an output a person or a server opens should be; temporary files and directories start private.
  */
 public final class AtomicFiles {
 
@@ -29,9 +29,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
             writer.write(tmp);
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
+            publish(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -40,5 +38,43 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String content) throws IOException {
         write(target, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
+    }
+
+    /** Makes an output readable by others: rw-r--r-- for a file, rwxr-xr-x for a directory (where POSIX). */
+    public static void publish(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
+                    : "rw-r--r--"));
+        }
+    }
+
+    /** {@link #publish} for a directory and everything in it. */
+    public static void publishTree(Path dir) throws IOException {
+        try (var tree = Files.walk(dir)) {
+            for (Path p : tree.toList()) {
+                publish(p);
+            }
+        }
+    }
+
+    /**
+     * Deletes a file or a directory tree; a directory is first renamed to a hidden {@code .deleting-} name beside it,
+     * so that a kill during the deletion leaves a leftover that looks like one, never a torn original.
+     */
+    public static void removeTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path doomed = p;
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".deleting-") && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            doomed = p.resolveSibling(".deleting-" + name + "-" + System.nanoTime());
+            Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try (var tree = Files.walk(doomed)) {
+            for (Path f : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.loss.TokenLoss;
 import org.asynclm.training.optim.AdamW;
@@ -56,21 +57,20 @@ public final class Trainer {
     }
 
     /**
-     * Writes a checkpoint after {@code step} steps, whose training loss was {@code loss}; returns what was measured
-     * on it (task rates by name, for the step's metrics), or an empty map.
+     * Writes a checkpoint after {@code step} steps, whose training loss was {@code loss}. It is called after the
+     * listener heard of the step, so that a log kept by the listener already holds every step a checkpoint holds.
      */
     @FunctionalInterface
     public interface Saver {
-        Map<String, Double> save(int step, double loss, AdamW optimizer) throws IOException;
+        void save(int step, double loss, AdamW optimizer) throws IOException;
     }
 
     /**
      * What one step did: {@code tokens} in its rows, {@code trainedTokens} under the loss; {@code evalLoss} the
-     * held-out loss after it, null when not measured at this step; {@code checkpointRates} what the saver measured
-     * on the checkpoint written after it (empty when none was, or nothing was measured).
+     * held-out loss after it, null when not measured at this step.
      */
     public record Step(int step, double loss, double learningRate, double gradNorm, int tokens, int trainedTokens,
-                       double seconds, Double evalLoss, Map<String, Double> checkpointRates) {
+                       double seconds, Double evalLoss) {
     }
 
     @FunctionalInterface
@@ -124,6 +124,7 @@ public final class Trainer {
                 adam.restore(start.step(), start.optimizerState(), params);
             }
             for (int step = start.step(); step < s.steps(); step++) {
+                StopSignals.check(); // a signal stops the run between steps, never inside libtorch
                 List<Packing.Row> batch = new ArrayList<>();
                 for (int k = 0; k < s.accumulation(); k++) {
                     if (step < s.recallSteps()) {
@@ -158,10 +159,31 @@ public final class Trainer {
                 boolean last = step + 1 == s.steps();
                 Double evalLoss = !evalRows.isEmpty() && (last || (s.evalEvery() > 0 && (step + 1) % s.evalEvery() == 0))
                         ? evalLoss(m, model, evalRows) : null;
-                Map<String, Double> rates = last || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0)
-                        ? saver.save(step + 1, loss, adam) : Map.of();
+                if (evalLoss != null && !Double.isFinite(evalLoss)) {
+                    throw new DivergedException("step " + (step + 1) + ": the held-out loss is " + evalLoss
+                            + "; lower the learning rate");
+                }
+                boolean save = last || (s.saveEvery() > 0 && (step + 1) % s.saveEvery() == 0);
+                if (save) {
+                    requireFiniteWeights(params, step + 1);
+                }
                 listener.step(new Step(step + 1, loss, schedule.at(step), norm,
-                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss, rates));
+                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss));
+                if (save) {
+                    saver.save(step + 1, loss, adam);
+                }
+            }
+        }
+    }
+
+    /** A checkpoint of weights that are not numbers is no checkpoint: the run stops before writing it. */
+    private static void requireFiniteWeights(Map<String, NDArray> params, int step) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            try (NDScope scope = new NDScope()) {
+                if (e.getValue().isNaN().logicalOr(e.getValue().isInfinite()).any().getBoolean()) {
+                    throw new DivergedException("step " + step + ": weight " + e.getKey()
+                            + " is not finite; lower the learning rate");
+                }
             }
         }
     }

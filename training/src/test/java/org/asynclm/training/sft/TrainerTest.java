@@ -41,7 +41,7 @@ class TrainerTest {
     private List<Trainer.Step> train(TrainableLlama llama, List<Packing.Row> rows, List<Packing.Row> held,
                                      Trainer.Settings s) throws Exception {
         List<Trainer.Step> steps = new ArrayList<>();
-        Trainer.run(llama, rows, held, s, Trainer.Start.FRESH, steps::add, (step, loss, adam) -> Map.of());
+        Trainer.run(llama, rows, held, s, Trainer.Start.FRESH, steps::add, (step, loss, adam) -> { });
         return steps;
     }
 
