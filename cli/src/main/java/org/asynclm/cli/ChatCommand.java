@@ -36,6 +36,7 @@ import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioJson;
 import org.asynclm.runtime.scenario.ScenarioTools;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -112,13 +113,13 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
         Map<String, TraceRecorder> turns = new LinkedHashMap<>();
         Tokenizer tok = checkpoint.tokenizer();
-        try (Llama llama = checkpoint.load()) {
+        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
             o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
             o.println("Type while the model writes to interrupt it; Ctrl-D ends.");
             while (true) {
                 o.print("you> ");
                 o.flush();
-                String request = lines.take();
+                String request = nextLine(lines);
                 if (request == END) {
                     break;
                 }
@@ -141,6 +142,17 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** The next typed line, waiting in short slices so that Ctrl-C while waiting for one ends the chat at once. */
+    private static String nextLine(BlockingDeque<String> lines) throws InterruptedException {
+        while (true) {
+            StopSignals.check();
+            String line = lines.poll(50, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                return line;
+            }
+        }
     }
 
     /** Each distinct error once, with how often it happened. */

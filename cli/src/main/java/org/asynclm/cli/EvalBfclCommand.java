@@ -18,6 +18,7 @@ import org.asynclm.eval.bfcl.BfclScorer;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ final class EvalBfclCommand implements Callable<Integer> {
         provenance.putPOJO("categories", List.copyOf(work.keySet()));
         AtomicFiles.writeString(out.resolve("run.json"), Json.pretty(provenance)); // what made these result files
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
-        try (Llama llama = checkpoint.load()) {
+        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
             BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();

@@ -19,6 +19,7 @@ import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
@@ -120,7 +121,8 @@ final class EvalCommand implements Runnable {
             List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
             LatencyReport.Entry entry;
             if (engine.equals("llama")) {
-                try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model, adapter)) {
+                try (StopSignals.Scope stoppable = StopSignals.cooperate();
+                     org.asynclm.model.llama.Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
                             maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
                     entry = run(dataset + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),

@@ -6,6 +6,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.TokenMonitor;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new BadInputException("--prompt: empty");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Llama llama = checkpoint.load();
+        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
              LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed)) {
             TokenMonitor monitor = new TokenMonitor(tok);
             engine.prefill(ids);

@@ -5,12 +5,13 @@ import java.util.List;
 import org.asynclm.runtime.CacheAction;
 import org.asynclm.runtime.Engine;
 import org.asynclm.runtime.TokenFilter;
+import org.asynclm.runtime.stop.StopSignals;
 
 /**
  * The local Llama as the runtime's engine. Decoding applies the CML mask to the logits; appended tokens (Async's
  * interrupts) extend the KV cache at the current position; a dropped cache (Async-Naive, or the trap handler's
  * choice) makes the next step recompute the whole context; a swapped cache waits in host memory until the next
- * step brings it back.
+ * step brings it back. A stop asked for by a signal ends decoding at the next token.
  */
 public final class LlamaEngine implements Engine {
     private final Llama model;
@@ -36,6 +37,7 @@ public final class LlamaEngine implements Engine {
 
     @Override
     public int decode(TokenFilter allowed) {
+        StopSignals.check(); // between tokens, so that a stopped command never leaves libtorch mid-kernel
         int token = sampler.pick(next, allowed);
         append(new int[] {token});
         return token;

@@ -50,6 +50,9 @@ public final class StopSignals {
             System.exit(s.exitCode());
         }
         received = s;
+        System.err.println();
+        System.err.println("asynclm: " + s.name() + ": stopping at the next safe point (send it again to stop now)");
+        System.err.flush();
     }
 
     /** While the returned scope is open, a signal is a request that {@link #check} reports. */
