@@ -84,6 +84,9 @@ final class DatagenCommand implements Callable<Integer> {
         if (out == null) {
             throw new BadInputException("datagen: --out FILE is required");
         }
+        if (threads != null && threads < 1) {
+            throw new BadInputException("--threads: must be at least 1, got " + threads);
+        }
         DatagenConfig c = load(config, sets, n, seed, format, bfclDir, tokenizer);
         TraceGenerator generator = new TraceGenerator(c, tokenizer(c), c.tokenizer(), Sources.create(c));
         Datagen.Summary s;

@@ -67,6 +67,10 @@ final class EvalBfclCommand implements Callable<Integer> {
         if (!mode.equals("sync") && !mode.equals("async")) {
             throw new BadInputException("--mode: expected sync or async, got '" + mode + "'");
         }
+        if ((n != null && n < 1) || maxTokens < 1) {
+            throw new BadInputException("--n and --max-tokens must be at least 1");
+        }
+        AtomicFiles.checkDirectoryTarget(out);
         BfclData data = new BfclData(bfclDir);
         Map<String, List<BfclEntry>> work = new LinkedHashMap<>();
         for (String c : categories) {

@@ -16,6 +16,7 @@ import org.asynclm.eval.report.LatencyReport;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Simulator;
@@ -117,6 +118,7 @@ final class EvalCommand implements Runnable {
             if (n < 1) {
                 throw new BadInputException("--n must be at least 1");
             }
+            AtomicFiles.checkDirectoryTarget(out);
             LatencyDistribution latency = timing.latency();
             List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
             LatencyReport.Entry entry;

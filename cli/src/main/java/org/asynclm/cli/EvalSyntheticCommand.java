@@ -92,6 +92,9 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         if (n < 1 || (maxTokens != null && maxTokens < 1)) {
             throw new BadInputException("--n and --max-tokens must be at least 1");
         }
+        if (out != null) {
+            AtomicFiles.checkTarget(out); // before the tasks run, not after
+        }
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
         DatagenConfig c = SyntheticEvaluation.tasks(file, sets, n, seed, method);
         SyntheticEvaluation evaluation;

@@ -48,12 +48,19 @@ final class GenerateCommand implements Callable<Integer> {
         if (ids.length == 0) {
             throw new BadInputException("--prompt: empty");
         }
+        if (maxTokens < 1) {
+            throw new BadInputException("--max-tokens: must be at least 1, got " + maxTokens);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
              LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed)) {
+            if (ids.length >= engine.maxContext()) {
+                throw new BadInputException("--prompt: " + ids.length + " tokens, and the model's context holds "
+                        + engine.maxContext() + "; shorten it");
+            }
             TokenMonitor monitor = new TokenMonitor(tok);
             engine.prefill(ids);
-            for (int i = 0; i < maxTokens; i++) {
+            for (int i = 0; i < Math.min(maxTokens, engine.maxContext() - ids.length); i++) {
                 int t = engine.decode(monitor);
                 if (monitor.isEndOfTurn(t)) {
                     break;

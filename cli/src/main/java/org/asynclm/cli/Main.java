@@ -1,6 +1,8 @@
 package org.asynclm.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.stop.StoppedException;
@@ -34,6 +36,13 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof BadInputException) {
                 err.println("asynclm: " + ex.getMessage());
+                err.flush();
+                return BAD_INPUT;
+            }
+            IOException io = ex instanceof IOException e ? e
+                    : ex instanceof UncheckedIOException u ? u.getCause() : null;
+            if (io != null) { // a file that cannot be read or written: the environment, not a bug
+                err.println("asynclm: " + FileErrors.describe(io));
                 err.flush();
                 return BAD_INPUT;
             }

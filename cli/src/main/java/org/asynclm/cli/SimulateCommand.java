@@ -15,6 +15,7 @@ import org.asynclm.datagen.config.Range;
 import org.asynclm.datagen.synthetic.SyntheticGenerator;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.EndState;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.scenario.LatencyDistribution;
@@ -122,6 +123,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (llama && model == null) {
             throw new BadInputException("--engine llama needs --model DIR");
         }
+        if (maxTokens != null && maxTokens < 1) {
+            throw new BadInputException("--max-tokens: must be at least 1, got " + maxTokens);
+        }
         int limit = maxTokens != null ? maxTokens : llama ? 256 : 100_000;
         Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, limit);
         Bounds bounds = sim.bounds(scenario);
@@ -148,8 +152,23 @@ final class SimulateCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("timeline: " + timeline + " (open in https://ui.perfetto.dev)");
             }
         }
+        List<String> unfinished = outcomes.values().stream().filter(o -> !finished(o))
+                .map(o -> o.method().cliName() + " (" + o.endState().name().toLowerCase() + ")").toList();
+        if (!unfinished.isEmpty()) {
+            spec.commandLine().getErr().println("asynclm: simulate: " + String.join(", ", unfinished)
+                    + " did not finish the task; those rows are marked invalid (raise --max-tokens?)");
+            return 1;
+        }
         return 0;
     }
+
+    /** A run whose figures mean something: it ended its turn with every call answered. */
+    private static boolean finished(Outcome o) {
+        return o.endState() == EndState.DONE && o.errors().isEmpty();
+    }
+
+    /** 1,000 parallel calls take about 24,000 tokens of CML and 1.6 s to simulate (measured). */
+    private static final int MAX_CALLS = 1000;
 
     private Scenario scenario() throws BadInputException {
         if (source.scenario != null) {
@@ -162,6 +181,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (calls < 1 || chains < 1 || length < 1) {
             throw new BadInputException("--calls, --chains and --length must be at least 1");
+        }
+        if (calls > MAX_CALLS || (long) chains * length > MAX_CALLS) {
+            throw new BadInputException("--calls, or --chains times --length: at most " + MAX_CALLS
+                    + " calls (a larger task does not fit a turn of the default 100,000 tokens)");
         }
         // The task comes from datagen's generator; the tool latencies double as the estimates (cheat sheet).
         SyntheticGenerator g = new SyntheticGenerator(SyntheticGenerator.shapes(new Range(calls, calls),
@@ -196,6 +219,7 @@ final class SimulateCommand implements Callable<Integer> {
             r.put("traps", o.traps());
             r.put("generated_tokens", o.generatedTokens());
             r.put("end_state", o.endState().name().toLowerCase());
+            r.put("valid", finished(o));
             ArrayNode errors = r.putArray("errors");
             o.errors().forEach(errors::add);
         }
@@ -215,10 +239,13 @@ final class SimulateCommand implements Callable<Integer> {
                 "interrupts", "traps", "speedup vs sync", "x lower bound");
         for (Map.Entry<Method, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
+            boolean valid = finished(o) && (sync == null || finished(sync));
             t.row(e.getKey().cliName(), Json.ms(o.makespanNanos()), Json.ms(o.lastResultNanos()),
                     Json.ms(o.decodeNanos()), Json.ms(o.idleNanos()), o.prefillTokens(), o.interrupts(), o.traps(),
-                    sync == null ? "-" : String.format("%.2fx", (double) sync.makespanNanos() / o.makespanNanos()),
-                    String.format("%.2f", (double) o.makespanNanos() / bounds.lowerBound()));
+                    sync == null ? "-" : valid ? String.format("%.2fx", (double) sync.makespanNanos()
+                            / o.makespanNanos()) : "invalid",
+                    finished(o) ? String.format("%.2f", (double) o.makespanNanos() / bounds.lowerBound())
+                            : "invalid");
         }
         StringBuilder sb = new StringBuilder();
         sb.append(scenario.name()).append(": ").append(scenario.calls().size()).append(" calls, lower bound ")

@@ -2,7 +2,6 @@ package org.asynclm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +20,6 @@ class BfclCliTest {
 
     @BeforeEach
     void needsData() {
-        assumeTrue(Files.isDirectory(BFCL));
     }
 
     @Test

@@ -113,7 +113,7 @@ class CliTest {
         Files.writeString(f, "{\"calls\": [\n  {\"id\": \"a\", \"function\": \"f\", \"exec_ms\": \"slow\"}\n]}");
         Result r = run("simulate", "--scenario", f.toString());
         assertEquals(2, r.code());
-        assertEquals("asynclm: " + f + ":2: calls.0.exec_ms: must be a number of milliseconds >= 0\n", r.err());
+        assertEquals("asynclm: " + f + ":2: calls.0.exec_ms: must be a number of milliseconds from 0 to 86,400,000 (a day)\n", r.err());
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.asynclm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatagenCliTest {
-    static final Path BFCL = Path.of("../../shared/bfcl");
+    static final Path BFCL = Path.of("../testdata/bfcl");
 
     @TempDir
     Path dir;
@@ -79,7 +78,6 @@ class DatagenCliTest {
 
     @Test
     void brokenBfclFilesNameTheFileAndLine() throws Exception {
-        assumeTrue(Files.isDirectory(BFCL));
         Path copy = dir.resolve("bfcl");
         Files.createDirectories(copy.resolve("possible_answer"));
         for (String f : List.of("BFCL_v4_parallel.json", "BFCL_v4_parallel_multiple.json",

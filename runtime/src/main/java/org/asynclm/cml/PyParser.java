@@ -118,7 +118,29 @@ final class PyParser {
         return null;
     }
 
+    /**
+     * Python's tokenizer refuses brackets nested more than 200 deep ("too many nested parentheses"), and so does
+     * this parser, rather than recursing until the stack runs out.
+     */
+    private static final int MAX_NESTING = 200;
+    private int nesting;
+
     private Object expression() throws PySyntaxException {
+        enter();
+        try {
+            return sum();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private void enter() throws PySyntaxException {
+        if (++nesting > MAX_NESTING) {
+            throw new PySyntaxException("too many nested parentheses (more than " + MAX_NESTING + " levels)", i + 1);
+        }
+    }
+
+    private Object sum() throws PySyntaxException {
         skipSpace();
         Object left = term();
         while (true) {
@@ -162,14 +184,24 @@ final class PyParser {
         skipSpace();
         int at = i;
         if (accept('-')) {
-            return Arith.negate(unary(), at, this);
+            return Arith.negate(signed(), at, this);
         }
         if (accept('+')) {
-            Object v = unary();
+            Object v = signed();
             Arith.requireNumber(v, at, this);
             return bfcl ? Arith.negate(v, at, this) : v; // BFCL negates every UnaryOp operand
         }
         return power();
+    }
+
+    /** The operand of a sign, which may be signed again: nested as deep as brackets may be. */
+    private Object signed() throws PySyntaxException {
+        enter();
+        try {
+            return unary();
+        } finally {
+            nesting--;
+        }
     }
 
     private Object power() throws PySyntaxException {

@@ -83,10 +83,15 @@ public final class TraceValidator {
             out.add(new Problem("schema", "schema: expected " + TraceWriter.SCHEMA + " (only native traces validate)"));
             return out;
         }
+        String missing = missingField(t);
+        if (missing != null) {
+            out.add(new Problem("malformed", missing));
+            return out;
+        }
         try {
             new Replay(t, out).run();
         } catch (RuntimeException e) {
-            out.add(new Problem("malformed", "unreadable trace: " + e.getMessage()));
+            out.add(new Problem("malformed", "unreadable trace (" + e.getClass().getSimpleName() + ")"));
         }
         return out;
     }
@@ -308,5 +313,20 @@ public final class TraceValidator {
 
     private static String fmt(double ms) {
         return String.format(java.util.Locale.ROOT, "%.6f", ms);
+    }
+
+    /** The fields the replay reads, each of its JSON type; the first that is missing or of another type, or null. */
+    private static String missingField(JsonNode t) {
+        String[][] fields = {{"assistant", "array"}, {"dag", "array"}, {"messages", "array"},
+            {"tpot_ms", "number"}, {"prefill_ms_per_token", "number"}, {"makespan_ms", "number"}};
+        for (String[] f : fields) {
+            JsonNode v = t.get(f[0]);
+            boolean ok = v != null && (f[1].equals("array") ? v.isArray() : v.isNumber());
+            if (!ok) {
+                return f[0] + ": " + (v == null ? "missing" : "expected a" + (f[1].equals("array") ? "n " : " ")
+                        + f[1] + ", got " + v);
+            }
+        }
+        return null;
     }
 }

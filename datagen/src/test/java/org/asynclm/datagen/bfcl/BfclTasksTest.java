@@ -2,7 +2,6 @@ package org.asynclm.datagen.bfcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,12 @@ import org.asynclm.runtime.scenario.Scenario;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Runs against the BFCL v4 data shipped beside the repository (../shared/bfcl). */
+/** Runs against the BFCL v4 data in the repository (testdata/bfcl). */
 public class BfclTasksTest {
-    public static final Path BFCL = Path.of("../../shared/bfcl");
+    public static final Path BFCL = Path.of("../testdata/bfcl");
 
     @BeforeAll
     static void needsData() {
-        assumeTrue(Files.isDirectory(BFCL), "BFCL data not found at " + BFCL.toAbsolutePath());
     }
 
     private static TaskSource source(String source, String split) throws Exception {

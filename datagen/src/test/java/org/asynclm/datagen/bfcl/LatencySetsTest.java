@@ -2,7 +2,6 @@ package org.asynclm.datagen.bfcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -26,7 +25,6 @@ class LatencySetsTest {
 
     @Test
     void everyBfclParallelScenarioReproducesTheClosedForms() throws Exception {
-        assumeTrue(Files.isDirectory(BfclTasksTest.BFCL));
         List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "parallel", 200, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, null);
         assertEquals(200, set.size());
@@ -44,7 +42,6 @@ class LatencySetsTest {
 
     @Test
     void userInterruptsDeliverTheThreeRequestsAtTheirTimes() throws Exception {
-        assumeTrue(Files.isDirectory(BfclTasksTest.BFCL));
         long[] at = {0, 200_000_000L, 400_000_000L};
         List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "multi-step-parallel", 30, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, at);

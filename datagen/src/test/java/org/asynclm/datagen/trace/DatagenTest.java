@@ -55,9 +55,6 @@ class DatagenTest {
     @ParameterizedTest
     @ValueSource(strings = {"synthetic", "bfcl-parallel", "bfcl-multi-turn", "bfcl-multi-step-parallel"})
     void tenThousandTracesOfEveryConfigValidate(String name) throws Exception {
-        if (name.startsWith("bfcl")) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(BfclTasksTest.BFCL));
-        }
         Path out = write(dir.resolve(name + ".jsonl"), Path.of("../configs/datagen/" + name + ".yaml"), 2,
                 "n=10000", "bfcl.dir=\"" + BfclTasksTest.BFCL + "\"");
         TraceValidator.Report r = TraceValidator.validate(out);

@@ -129,6 +129,7 @@ public final class BfclScorer {
         java.util.Set<String> ids = new java.util.HashSet<>();
         entries.forEach(e -> ids.add(e.id()));
         Map<String, JsonNode> out = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new java.util.HashMap<>();
         List<JsonNode> lines = BfclData.readJsonLines(file);
         int lineNo = 0;
         for (JsonNode line : lines) {
@@ -142,6 +143,11 @@ public final class BfclScorer {
             String id = line.get("id").asText();
             if (!ids.contains(id)) {
                 throw new BadInputException(file + ":" + lineNo + ": id: '" + id + "' is not an entry of this category");
+            }
+            Integer first = firstLine.putIfAbsent(id, lineNo);
+            if (first != null) { // BFCL would keep one of them silently; which one is scored must not be a guess
+                throw new BadInputException(file + ":" + lineNo + ": id: '" + id + "' again (first on line " + first
+                        + ")");
             }
             out.put(id, line.get("result"));
         }

@@ -1,7 +1,6 @@
 package org.asynclm.eval.bfcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,13 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /** Every conformance vector of CHECKER.md §9, produced by running BFCL's own checker. */
 class CheckerVectorsTest {
-    static final Path BFCL = Path.of("../../shared/bfcl");
+    static final Path BFCL = Path.of("../testdata/bfcl");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static BfclData data;
 
     @BeforeAll
     static void load() throws Exception {
-        assumeTrue(Files.isDirectory(BFCL), "BFCL data not found at " + BFCL.toAbsolutePath());
         data = new BfclData(BFCL);
     }
 

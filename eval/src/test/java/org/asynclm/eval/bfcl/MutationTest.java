@@ -2,7 +2,6 @@ package org.asynclm.eval.bfcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -85,7 +84,6 @@ class MutationTest {
     @ParameterizedTest
     @ValueSource(strings = {"simple_python", "multiple", "parallel", "parallel_multiple"})
     void groundTruthPassesAndDamageIsCaught(String category) throws Exception {
-        assumeTrue(Files.isDirectory(CheckerVectorsTest.BFCL));
         BfclScorer scorer = new BfclScorer(false);
         Map<String, Integer> caught = new TreeMap<>();
         List<String> wrong = new ArrayList<>();
@@ -133,7 +131,6 @@ class MutationTest {
     /** Matching is greedy, as in BFCL: a ground-truth call that accepts two companies can take another's output. */
     @org.junit.jupiter.api.Test
     void greedyMatchingFailsWhereBfclDoes() throws Exception {
-        assumeTrue(Files.isDirectory(CheckerVectorsTest.BFCL));
         BfclEntry e = new BfclData(CheckerVectorsTest.BFCL).entries("parallel", true).stream()
                 .filter(x -> x.id().equals("parallel_178")).findFirst().orElseThrow();
         String inOrder = "[get_stock_price(company_name='Microsoft', date='2022-01-01'), "

@@ -1,7 +1,6 @@
 package org.asynclm.eval.bfcl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -91,7 +90,6 @@ class SourceLanguagesTest {
     @ParameterizedTest
     @ValueSource(strings = {"simple_java", "simple_javascript"})
     void groundTruthInTheLanguagesOwnSyntaxPasses(String category) throws Exception {
-        assumeTrue(Files.isDirectory(CheckerVectorsTest.BFCL));
         boolean java = category.equals("simple_java");
         BfclScorer scorer = new BfclScorer(false);
         List<String> wrong = new ArrayList<>();

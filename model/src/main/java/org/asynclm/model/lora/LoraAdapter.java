@@ -94,6 +94,19 @@ public final class LoraAdapter {
         int[] tokenIds = tokenIndices(c.path("trainable_token_indices"), where);
         refuse(c, where, "rank_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module ranks are not supported");
         refuse(c, where, "alpha_pattern", n -> !n.isNull() && !n.isEmpty(), "per-module alphas are not supported");
+        // options PEFT saves that change which weights an adapter touches or how: each would be applied wrongly
+        refuse(c, where, "layers_to_transform", n -> !n.isNull() && !(n.isArray() && n.isEmpty()),
+                "adapting only some layers is not supported");
+        refuse(c, where, "layers_pattern", n -> !n.isNull() && !(n.isArray() && n.isEmpty()),
+                "adapting only some layers is not supported");
+        refuse(c, where, "exclude_modules", n -> !n.isNull() && !(n.isArray() && n.isEmpty()),
+                "excluding modules is not supported");
+        refuse(c, where, "layer_replication", n -> !n.isNull() && !(n.isArray() && n.isEmpty()),
+                "layer replication is not supported");
+        refuse(c, where, "use_qalora", JsonNode::asBoolean, "QALoRA is not supported");
+        refuse(c, where, "lora_bias", JsonNode::asBoolean, "a LoRA bias term is not supported");
+        refuse(c, where, "target_parameters", n -> !n.isNull() && !(n.isArray() && n.isEmpty()),
+                "adapting parameters (rather than modules) is not supported");
         List<String> targets = targets(c.path("target_modules"), where);
         int rank = c.get("r").asInt();
         double alpha = c.get("lora_alpha").asDouble();

@@ -86,6 +86,11 @@ public final class Safetensors {
         if (off.size() != 2) {
             throw new BadInputException(file + ": tensor '" + name + "': data_offsets must be [begin, end]");
         }
+        if (!off.get(0).canConvertToExactIntegral() || !off.get(1).canConvertToExactIntegral()
+                || off.get(0).asLong() < 0 || off.get(1).asLong() < 0) {
+            throw new BadInputException(file + ": tensor '" + name + "': data_offsets must be whole numbers >= 0, got "
+                    + off);
+        }
         long start = base + off.get(0).asLong();
         long end = base + off.get(1).asLong();
         TensorInfo info = new TensorInfo(name, file, dtype, shape, start, end);

@@ -153,6 +153,17 @@ class LoraAdapterTest {
                 "adapter_config.json: trainable_token_indices: {\"lm_head\":[1]}: only embed_tokens rows are supported");
         expected.put(brokenCopy("tiny", "trainable_token_indices", java.util.List.of(261)),
                 "adapter_model.safetensors: tensor '" + LoraAdapter.TOKEN_ROWS + "' is missing");
+        // options that change which weights the adapter touches: refused by name rather than applied wrongly
+        expected.put(brokenCopy("tiny", "layers_to_transform", java.util.List.of(0)),
+                "adapter_config.json: layers_to_transform: [0]: adapting only some layers is not supported");
+        expected.put(brokenCopy("tiny", "exclude_modules", java.util.List.of("v_proj")),
+                "adapter_config.json: exclude_modules: [\"v_proj\"]: excluding modules is not supported");
+        expected.put(brokenCopy("tiny", "layer_replication", java.util.List.of(java.util.List.of(0, 1))),
+                "adapter_config.json: layer_replication: [[0,1]]: layer replication is not supported");
+        expected.put(brokenCopy("tiny", "use_qalora", true), "adapter_config.json: use_qalora: true: QALoRA is not");
+        expected.put(brokenCopy("tiny", "lora_bias", true), "adapter_config.json: lora_bias: true: a LoRA bias term");
+        expected.put(brokenCopy("tiny", "target_parameters", java.util.List.of("mlp.experts.down_proj")),
+                "adapter_config.json: target_parameters: [\"mlp.experts.down_proj\"]: adapting parameters");
         for (var e : expected.entrySet()) {
             String m = message(e.getKey());
             assertTrue(m.startsWith(e.getKey().toString()) && m.contains(e.getValue()), m);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -31,10 +33,12 @@ import org.asynclm.runtime.BadInputException;
  * @param openMaps keys whose value is a free map (any keys), such as weights by name
  */
 public record YamlConfig(String kind, String defaultsResource, Set<String> openMaps) {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) // a key twice is a mistake, not "the last wins"
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // seed: 1.5 is not seed 1
 
     /** A bound config and where each key came from, for checks that name the place of a bad value. */
     public record Loaded<T>(T value, Path file, Map<String, String> origin) {
@@ -65,6 +69,7 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         if (file != null) {
             Located user = read(file);
             merge(tree, user.tree(), "", user.lines(), file, origin);
+            bind(tree, type, file, origin); // a broken value in the file is reported even if --set replaces it
         }
         for (String o : overrides) {
             int eq = o.indexOf('=');
@@ -81,8 +86,13 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
             set(tree, key, value == null || value.isMissingNode() ? YAML.getNodeFactory().nullNode() : value);
             origin.put(key, "--set");
         }
+        return new Loaded<>(bind(tree, type, file, origin), file, origin);
+    }
+
+    private static <T> T bind(ObjectNode tree, Class<T> type, Path file, Map<String, String> origin)
+            throws BadInputException {
         try {
-            return new Loaded<>(YAML.treeToValue(tree, type), file, origin);
+            return YAML.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
             String key = pathOf(e);
             throw new BadInputException(where(origin, key, file) + key + ": " + typeMessage(e));
@@ -124,8 +134,16 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
             }
             return new Located((ObjectNode) tree, lines);
         } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": malformed YAML: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String m = e.getOriginalMessage().lines().findFirst().orElse("");
+            if (m.contains("Invalid UTF-8") || e.getCause() instanceof java.io.CharConversionException) {
+                throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": not UTF-8 text");
+            }
+            if (m.startsWith("Duplicate field '")) {
+                String key = m.substring("Duplicate field '".length(), m.indexOf('\'', "Duplicate field '".length()));
+                throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": " + key
+                        + ": given twice; keep one");
+            }
+            throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": malformed YAML: " + m);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: " + e.getMessage());
         }
@@ -195,17 +213,51 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         return "";
     }
 
+    /** What a value should have been, in words: never Jackson's Java type names or feature flags. */
     private static String typeMessage(JsonProcessingException e) {
         String m = e.getOriginalMessage();
         if (m.contains("must be [min, max]")) {
             return "must be [min, max]";
         }
-        if (m.startsWith("Cannot deserialize value of type")) {
-            String type = m.substring("Cannot deserialize value of type `".length(), m.indexOf('`', 34));
-            return "expected " + type.replace("java.lang.", "").replace("double[]", "[min, max]")
-                    .replaceAll("^org\\.asynclm\\.[a-z.]+\\.", "");
+        if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+            String expected = words(mi.getTargetType());
+            if (m.startsWith("Cannot map `null`")) {
+                return "must not be empty; expected " + expected;
+            }
+            Object value = mi instanceof InvalidFormatException f ? f.getValue() : null;
+            return "expected " + expected + (value == null ? "" : ", got '" + value + "'");
         }
-        return m.lines().findFirst().orElse(m);
+        return m.lines().findFirst().orElse(m).replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+`", "a value");
+    }
+
+    /** A Java type as a config reader names it. */
+    static String words(Class<?> t) {
+        if (t == int.class || t == Integer.class) {
+            return "int (a whole number)";
+        }
+        if (t == long.class || t == Long.class || t == short.class) {
+            return "a whole number";
+        }
+        if (t == double.class || t == Double.class || t == float.class) {
+            return "a number";
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            return "true or false";
+        }
+        if (t == String.class) {
+            return "text";
+        }
+        if (t == double[].class) {
+            return "[min, max]";
+        }
+        if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        if (t.isEnum()) {
+            return "one of " + java.util.Arrays.stream(t.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList();
+        }
+        return "a mapping of keys";
     }
 
     private static String dotted(String pointer) {

@@ -2,6 +2,7 @@ package org.asynclm.runtime.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,15 +25,50 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) throws IOException {
+        checkTarget(target);
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        } catch (IOException e) { // the temporary's name would only confuse: the target is what cannot be written
+            throw new FileSystemException(target.toString(), null, "cannot be written there ("
+                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName()) + ")");
+        }
         try {
             writer.write(tmp);
             publish(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Fails now, before any work, if {@code target} can never be written as a file: it is a directory, or a part of
+     * its parent path is a file.
+     */
+    public static void checkTarget(Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            throw new FileSystemException(target.toString(), null, "is a directory; name a file");
+        }
+        checkParents(target.toAbsolutePath().getParent());
+    }
+
+    /** Fails now if {@code dir} can never be made a directory: it or a part of its path is a file. */
+    public static void checkDirectoryTarget(Path dir) throws IOException {
+        checkParents(dir.toAbsolutePath());
+    }
+
+    private static void checkParents(Path dir) throws IOException {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new FileSystemException(p.toString(), null, "is a file, where a directory is needed");
+                }
+                return;
+            }
         }
     }
 

@@ -98,6 +98,13 @@ public final class ScenarioJson {
             for (int i = 0; i < calls.size(); i++) {
                 list.add(call(calls.get(i), "/calls/" + i));
             }
+            Map<String, ScenarioCall> byId = new LinkedHashMap<>();
+            list.forEach(c -> byId.putIfAbsent(c.id(), c));
+            for (int i = 0; i < list.size(); i++) {
+                for (Map.Entry<String, Object> a : list.get(i).arguments().entrySet()) {
+                    checkRefs(a.getValue(), "/calls/" + i + "/arguments/" + a.getKey(), byId);
+                }
+            }
             try {
                 return new Scenario(text(root, "", "name", "scenario"), text(root, "", "user", ""), list,
                         text(root, "", "final_answer", DEFAULT_FINAL_ANSWER));
@@ -174,9 +181,34 @@ public final class ScenarioJson {
             return CmlWriter.fromJson(v);
         }
 
+        /** A reference must name a call whose result holds the value at its pointer: it is copied from there. */
+        void checkRefs(Object value, String at, Map<String, ScenarioCall> calls) throws BadInputException {
+            if (value instanceof Ref r) {
+                ScenarioCall source = calls.get(r.call());
+                if (source == null) {
+                    throw error(at + "/$ref", "'" + r.call() + "' is not a call of this scenario");
+                }
+                if (!r.pointer().isEmpty() && source.result().at(r.pointer()).isMissingNode()) {
+                    throw error(at + "/path", "'" + r.pointer() + "' is not in the result of call '" + r.call()
+                            + "' (" + source.result() + ")");
+                }
+            } else if (value instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    checkRefs(e.getValue(), at + "/" + e.getKey(), calls);
+                }
+            } else if (value instanceof List<?> l) {
+                for (int k = 0; k < l.size(); k++) {
+                    checkRefs(l.get(k), at + "/" + k, calls);
+                }
+            }
+        }
+
+        /** A day: beyond it a tool's time is a mistake, and nanoseconds would soon overflow. */
+        private static final double MAX_MS = 86_400_000;
+
         double milliseconds(JsonNode v, String at) throws BadInputException {
-            if (!v.isNumber() || !(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
-                throw error(at, "must be a number of milliseconds >= 0");
+            if (!v.isNumber() || !(v.doubleValue() >= 0) || v.doubleValue() > MAX_MS) {
+                throw error(at, "must be a number of milliseconds from 0 to 86,400,000 (a day)");
             }
             return v.doubleValue();
         }

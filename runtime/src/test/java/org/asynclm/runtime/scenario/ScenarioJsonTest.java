@@ -41,7 +41,7 @@ class ScenarioJsonTest {
     @Test
     void errorsNameFileLineAndField() throws IOException {
         String p = dir.resolve("s.json").toString();
-        assertEquals(p + ":3: calls.1.exec_ms: must be a number of milliseconds >= 0", error("""
+        assertEquals(p + ":3: calls.1.exec_ms: must be a number of milliseconds from 0 to 86,400,000 (a day)", error("""
                 {"calls": [
                   {"id": "a", "function": "f", "exec_ms": 1},
                   {"id": "b", "function": "f", "exec_ms": -4}

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.asynclm.cml.CmlParser;
+import org.asynclm.cml.CmlToken;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.prompt.ChatPrompt;
@@ -110,6 +112,7 @@ public final class TraceExamples {
             throw new BadInputException(where + "assistant: missing or not a list");
         }
         List<Segment> out = new ArrayList<>();
+        CmlParser cml = new CmlParser(); // the blocks across segments, as the runtime would read them
         int k = 0;
         for (JsonNode s : segments) {
             String kind = s.path("kind").asText();
@@ -120,8 +123,23 @@ public final class TraceExamples {
             if (!s.path("text").isTextual()) {
                 throw new BadInputException(where + "assistant[" + k + "].text: missing");
             }
-            out.add(new Segment(s.get("text").asText(), kind.equals("model")));
+            String segment = s.get("text").asText();
+            boolean model = kind.equals("model");
+            // a trace that breaks the protocol would teach a model to break it
+            if (model && segment.contains(CmlToken.INTR.text())) {
+                throw new BadInputException(where + "assistant[" + k + "].text: the model writes "
+                        + CmlToken.INTR.text() + ", which only the runtime writes");
+            }
+            if (!model && cml.inBlock()) {
+                throw new BadInputException(where + "assistant[" + k + "]: an interrupt inside a block the model has "
+                        + "not closed");
+            }
+            cml.feed(segment);
+            out.add(new Segment(segment, model));
             k++;
+        }
+        if (cml.inBlock()) {
+            throw new BadInputException(where + "assistant: the turn ends inside an unclosed block");
         }
         return new Parsed(ChatPrompt.render(system, user), out);
     }

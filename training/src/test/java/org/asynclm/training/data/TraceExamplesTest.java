@@ -106,4 +106,26 @@ class TraceExamplesTest {
                 error(good.replace("\"kind\":\"model\"", "\"kind\":\"interrupt\"")));
         assertEquals("messages[1]: expected the user message", error(good.replace("\"role\":\"user\"", "\"role\":\"x\"")));
     }
+
+    /** Traces that break the protocol would teach a model to break it: refused, naming the segment. */
+    @Test
+    void tracesThatBreakTheProtocolAreRefused() throws Exception {
+        String good = Files.readAllLines(traces()).get(0);
+        assertEquals("assistant[0].text: the model writes [INTR], which only the runtime writes",
+                error(withSegment(good, 0, "[INTR]a[HEAD]{}[END]")));
+        assertEquals("assistant[3]: an interrupt inside a block the model has not closed",
+                error(withSegment(good, 2, "[TRAP]")));
+        com.fasterxml.jackson.databind.node.ObjectNode t = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(good);
+        int last = t.get("assistant").size() - 1;
+        assertEquals("assistant: the turn ends inside an unclosed block",
+                error(withSegment(good, last, "[CALL]z[HEAD]f(")));
+    }
+
+    private static String withSegment(String trace, int index, String text) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var t = json.readTree(trace);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) t.get("assistant").get(index)).put("text", text);
+        return json.writeValueAsString(t);
+    }
 }
