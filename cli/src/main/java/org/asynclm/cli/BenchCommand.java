@@ -10,11 +10,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.asynclm.datagen.DatagenBenchmark;
+import org.asynclm.datagen.Sources;
+import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.trace.TraceGenerator;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.model.llama.ModelBenchmark;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
+import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.tokens.Tokenizer;
 import org.asynclm.training.config.TrainConfig;
+import org.asynclm.training.data.Packing;
 import org.asynclm.training.data.TrainingSet;
+import org.asynclm.training.run.TrainingRun;
 import org.asynclm.training.sft.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,12 +49,12 @@ final class BenchCommand implements Runnable {
             description = "Datagen throughput: traces and assistant tokens per second for a whole run written to a "
                     + "scratch file (target: 20,000 synthetic traces/s on 2 cores).",
             footer = {"", "Example:", "  bin/asynclm bench datagen --json"})
-    static final class Datagen implements java.util.concurrent.Callable<Integer> {
+    static final class Datagen implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--config", paramLabel = "FILE", description = "A datagen config (default: the built-in synthetic defaults).")
-        java.nio.file.Path config;
+        Path config;
 
         @Option(names = "--n", defaultValue = "20000", description = "Traces per round (default: ${DEFAULT-VALUE}).")
         int n;
@@ -56,17 +67,17 @@ final class BenchCommand implements Runnable {
         Integer threads;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key.")
-        java.util.List<String> sets = new java.util.ArrayList<>();
+        List<String> sets = new ArrayList<>();
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            org.asynclm.datagen.config.DatagenConfig c = DatagenCommand.load(config, sets, n, null, null, null, null);
-            org.asynclm.datagen.trace.TraceGenerator g = new org.asynclm.datagen.trace.TraceGenerator(c,
-                    DatagenCommand.tokenizer(c), c.tokenizer(), org.asynclm.datagen.Sources.create(c));
-            org.asynclm.datagen.DatagenBenchmark.Result r = org.asynclm.datagen.DatagenBenchmark.run(g, n, c.format(),
+            DatagenConfig c = DatagenCommand.load(config, sets, n, null, null, null, null);
+            TraceGenerator g = new TraceGenerator(c,
+                    DatagenCommand.tokenizer(c), c.tokenizer(), Sources.create(c));
+            DatagenBenchmark.Result r = DatagenBenchmark.run(g, n, c.format(),
                     threads == null ? DatagenCommand.cores() : threads, Math.max(1, rounds));
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("traces_per_s", Math.round(r.tracesPerSecond()));
@@ -86,12 +97,12 @@ final class BenchCommand implements Runnable {
                     + "1024 (with the KV cache; target within 2x of each other), swap us/token, and the recompute cost "
                     + "fitted as a*n^2 + b*n; --write-calibration saves the trap handler's costs.",
             footer = {"", "Example:", "  bin/asynclm bench model --model runs/tiny-model --json --write-calibration runs/cal.json"})
-    static final class Model implements java.util.concurrent.Callable<Integer> {
+    static final class Model implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--model", required = true, paramLabel = "DIR", description = "A checkpoint directory.")
-        java.nio.file.Path model;
+        Path model;
 
         @Option(names = "--repeats", defaultValue = "5", description = "Runs per measurement (default: ${DEFAULT-VALUE}).")
         int repeats;
@@ -101,16 +112,16 @@ final class BenchCommand implements Runnable {
         double keepPrice;
 
         @Option(names = "--write-calibration", paramLabel = "FILE", description = "Write the trap handler's costs as JSON.")
-        java.nio.file.Path calibration;
+        Path calibration;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            org.asynclm.model.llama.ModelBenchmark.Result r;
-            try (org.asynclm.model.llama.Llama llama = ModelCommand.load(model, null)) {
-                r = org.asynclm.model.llama.ModelBenchmark.run(llama, Math.max(1, repeats));
+            ModelBenchmark.Result r;
+            try (Llama llama = ModelCommand.load(model, null)) {
+                r = ModelBenchmark.run(llama, Math.max(1, repeats));
             }
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("prefill_tokens_per_s", Math.round(r.prefillTokensPerSecond()));
@@ -120,13 +131,13 @@ final class BenchCommand implements Runnable {
             o.put("recompute_ns_quadratic", r.recomputeQuadraticNanos());
             o.put("recompute_ns_linear", r.recomputeLinearNanos());
             if (calibration != null) {
-                org.asynclm.runtime.CacheCosts c = r.calibration(keepPrice);
+                CacheCosts c = r.calibration(keepPrice);
                 ObjectNode cal = JsonNodeFactory.instance.objectNode();
                 cal.put("keep_ns_per_token_second", c.keepNanosPerTokenSecond());
                 cal.put("swap_ns_per_token", c.swapNanosPerToken());
                 cal.put("recompute_quadratic", c.recomputeQuadratic());
                 cal.put("recompute_linear", c.recomputeLinear());
-                org.asynclm.runtime.files.AtomicFiles.writeString(calibration, Json.pretty(cal));
+                AtomicFiles.writeString(calibration, Json.pretty(cal));
             }
             spec.commandLine().getOut().println(json ? Json.pretty(o) : new Table("measure", "value")
                     .row("prefill tokens/s", (double) Math.round(r.prefillTokensPerSecond()))
@@ -169,7 +180,7 @@ final class BenchCommand implements Runnable {
                 throw new BadInputException("--steps must be at least 1, --warmup-steps at least 0");
             }
             TrainConfig c = TrainConfig.load(config, sets);
-            org.asynclm.runtime.tokens.Tokenizer tokenizer = ModelCommand.tokenizer(Path.of(c.baseModel()));
+            Tokenizer tokenizer = ModelCommand.tokenizer(Path.of(c.baseModel()));
             TrainingSet data = TrainingSet.load(c, tokenizer);
             int total = warmupSteps + steps;
             Trainer.Settings settings = new Trainer.Settings(total,
@@ -177,8 +188,8 @@ final class BenchCommand implements Runnable {
                     c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0);
             List<Trainer.Step> done = new ArrayList<>();
             Path scratch = Files.createTempDirectory("asynclm-bench-train");
-            try (TrainableLlama llama = org.asynclm.training.run.TrainingRun.open(c, null, scratch.resolve("adapter"),
-                    c.isLora() ? org.asynclm.training.run.TrainingRun.tokenRows(c, Path.of(c.baseModel()), tokenizer) : null);
+            try (TrainableLlama llama = TrainingRun.open(c, null, scratch.resolve("adapter"),
+                    c.isLora() ? TrainingRun.tokenRows(c, Path.of(c.baseModel()), tokenizer) : null);
                  Progress p = new Progress("bench train", total)) {
                 Trainer.run(llama, data.rows(), List.of(), settings,
                         Trainer.Start.FRESH, s -> {
@@ -186,7 +197,7 @@ final class BenchCommand implements Runnable {
                             p.accept(s.step());
                         }, (step, loss, optimizer) -> { });
             } finally {
-                org.asynclm.runtime.files.AtomicFiles.removeTree(scratch);
+                AtomicFiles.removeTree(scratch);
             }
             List<Trainer.Step> measured = done.subList(warmupSteps, done.size());
             double[] seconds = measured.stream().mapToDouble(Trainer.Step::seconds).sorted()
@@ -199,7 +210,7 @@ final class BenchCommand implements Runnable {
             o.put("steps", steps);
             o.put("rows_per_step", c.gradientAccumulation());
             o.put("mean_tokens_per_step", (double) tokens / steps);
-            o.put("mean_row_tokens", data.rows().stream().mapToInt(org.asynclm.training.data.Packing.Row::length)
+            o.put("mean_row_tokens", data.rows().stream().mapToInt(Packing.Row::length)
                     .average().orElse(0));
             o.put("seconds_per_token", sum / tokens);
             o.put("step_seconds_median", seconds[seconds.length / 2]);

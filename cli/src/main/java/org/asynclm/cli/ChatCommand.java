@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.asynclm.cml.CmlToken;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Spec;
                         + "task, or --scenario FILE."},
         footer = {"", "Example:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
                 + "--timeline runs/chat.json"})
-final class ChatCommand implements java.util.concurrent.Callable<Integer> {
+final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -190,7 +191,7 @@ final class ChatCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, Tool> tools = ScenarioTools.of(task);
         int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), request));
         WallClock clock = new WallClock(paceMs > 0);
-        CostModel cost = new CostModel(CostModel.msToNanos(paceMs), 0, CostModel.Deployment.LOCAL, 0, 0);
+        CostModel cost = new CostModel(CostModel.msToNanos(paceMs), 0, CostModel.Deployment.LOCAL, 0);
         try (LlamaEngine engine = ModelCommand.engine(llama, temperature, 1, seed);
              ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
             Session session = new Session(engine, tok, clock, executor, tools,

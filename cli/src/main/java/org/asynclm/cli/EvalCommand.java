@@ -3,9 +3,11 @@ package org.asynclm.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.datagen.bfcl.BfclTasks;
@@ -13,6 +15,7 @@ import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
 import org.asynclm.eval.report.LatencyReport;
+import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
@@ -124,7 +127,7 @@ final class EvalCommand implements Runnable {
             LatencyReport.Entry entry;
             if (engine.equals("llama")) {
                 try (StopSignals.Scope stoppable = StopSignals.cooperate();
-                     org.asynclm.model.llama.Llama llama = ModelCommand.load(model, adapter)) {
+                     Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
                             maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
                     entry = run(dataset + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),
@@ -156,7 +159,7 @@ final class EvalCommand implements Runnable {
                 throw new BadInputException("--dataset: " + e.getMessage());
             }
         }
-        if (!java.util.Set.of("parallel", "parallel_multiple", "live_parallel", "live_parallel_multiple",
+        if (!Set.of("parallel", "parallel_multiple", "live_parallel", "live_parallel_multiple",
                 "multi-step-parallel").contains(dataset)) {
             throw new BadInputException("--dataset: unknown dataset '" + dataset + "'");
         }
@@ -197,11 +200,11 @@ final class EvalCommand implements Runnable {
     static void write(Path dir, List<LatencyReport.Entry> entries) throws IOException {
         LatencyReport.writeJson(dir.resolve("report.json"), entries);
         LatencyReport.writeHtml(dir.resolve("report.html"), entries);
-        Map<String, TraceRecorder> runs = new java.util.LinkedHashMap<>();
+        Map<String, TraceRecorder> runs = new LinkedHashMap<>();
         for (LatencyReport.Entry e : entries) {
             String prefix = entries.size() == 1 ? "" : e.result().dataset() + " "
                     + e.result().cost().deployment().name().toLowerCase(Locale.ROOT) + " ";
-            e.medianTimelines().forEach((m, rec) -> runs.put(prefix + m.cliName(), rec));
+            e.medianTimelines().forEach((m, rec) -> runs.put(prefix + m.id(), rec));
         }
         ChromeTrace.write(dir.resolve("timeline.json"), runs);
     }
@@ -213,7 +216,7 @@ final class EvalCommand implements Runnable {
             LatencyExperiment.Result r = e.result();
             Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
             for (MethodStats s : r.stats()) {
-                t.row(r.dataset(), r.cost().deployment().name().toLowerCase(Locale.ROOT), s.method().cliName(),
+                t.row(r.dataset(), r.cost().deployment().name().toLowerCase(Locale.ROOT), s.method().id(),
                         s.meanMs(), s.p10Ms(), s.p90Ms(), String.format(Locale.ROOT, "%.2fx", s.speedupVsSync()),
                         paper.containsKey(s.method()) ? paper.get(s.method()) + "x" : "",
                         String.format(Locale.ROOT, "%.2f", s.ratioToLowerBound()),

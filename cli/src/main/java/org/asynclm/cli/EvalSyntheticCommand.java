@@ -115,7 +115,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             settings.setAll(checkpoint.provenance());
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
-            settings.put("method", method.cliName());
+            settings.put("method", method.id());
             settings.put("max_tokens", maxTokens == null ? "twice the teacher's + 64" : maxTokens.toString());
             ArrayNode list = all.putArray("runs");
             runs.forEach(r -> list.add(toJson(r)));

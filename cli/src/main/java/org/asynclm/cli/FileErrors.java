@@ -6,8 +6,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /** An I/O failure as one line a person reads: the path and what is wrong with it, in words, not in Java. */
 final class FileErrors {
@@ -34,7 +37,7 @@ final class FileErrors {
             return "no such file or directory";
         }
         if (f instanceof FileAlreadyExistsException) {
-            return f.getFile() != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(f.getFile()))
+            return f.getFile() != null && Files.isRegularFile(Path.of(f.getFile()))
                     ? "is a file, where a directory is needed" : "already exists";
         }
         if (f instanceof NotDirectoryException) {
@@ -44,6 +47,6 @@ final class FileErrors {
             return "a directory that is not empty";
         }
         String reason = f.getReason();
-        return reason == null ? "cannot be written" : reason.toLowerCase(java.util.Locale.ROOT);
+        return reason == null ? "cannot be written" : reason.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package org.asynclm.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.concurrent.Callable;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
@@ -9,8 +10,8 @@ import org.asynclm.runtime.TokenMonitor;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,7 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
                 if (monitor.isEndOfTurn(t)) {
                     break;
                 }
-                out.print(monitor.accept(t, new java.util.ArrayList<>()));
+                out.print(monitor.accept(t, new ArrayList<>()));
                 out.flush();
             }
             out.println();

@@ -20,21 +20,21 @@ enum LatencyDatasets {
 
     private static final Range EXACT = new Range(1, 1);
 
-    private final String cliName;
+    private final String id;
     private final String shape;
 
-    LatencyDatasets(String cliName, String shape) {
-        this.cliName = cliName;
+    LatencyDatasets(String id, String shape) {
+        this.id = id;
         this.shape = shape;
     }
 
-    String cliName() {
-        return cliName;
+    String id() {
+        return id;
     }
 
     static LatencyDatasets parse(String s) {
         for (LatencyDatasets d : values()) {
-            if (d.cliName.equals(s)) {
+            if (d.id.equals(s)) {
                 return d;
             }
         }
@@ -49,7 +49,7 @@ enum LatencyDatasets {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Scenario> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(g.generate(shape, cliName + "-" + i, new SplittableRandom(seeds.nextLong())));
+            out.add(g.generate(shape, id + "-" + i, new SplittableRandom(seeds.nextLong())));
         }
         return out;
     }

@@ -76,6 +76,6 @@ final class LatencyOptions {
             default -> throw new BadInputException("--deployment: expected local or cloud, got '" + deployment + "'");
         };
         return new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(prefillMs), d,
-                CostModel.msToNanos(ttftMs), 0);
+                CostModel.msToNanos(ttftMs));
     }
 }

@@ -13,8 +13,8 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -99,7 +99,7 @@ final class ModelCommand implements Runnable {
 
     /** A greedy engine over a loaded model. */
     static LlamaEngine engineUnchecked(Llama llama) {
-        return new LlamaEngine(llama, org.asynclm.model.llama.Sampler.greedy());
+        return new LlamaEngine(llama, Sampler.greedy());
     }
 
     static LlamaEngine engine(Llama llama, double temperature, double topP, long seed) throws BadInputException {

@@ -1,17 +1,19 @@
 package org.asynclm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
+import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Session;
 import org.asynclm.runtime.SessionConfig;
-import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.clock.WallClock;
 import org.asynclm.runtime.exec.ThreadToolExecutor;
 import org.asynclm.runtime.exec.Tool;
@@ -32,7 +34,7 @@ final class ModelRuns {
             return CacheCosts.SINGLE_USER;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(file.toFile());
+            JsonNode n = Json.MAPPER.readTree(file.toFile());
             for (String k : new String[] {"keep_ns_per_token_second", "swap_ns_per_token", "recompute_quadratic",
                     "recompute_linear"}) {
                 if (!n.path(k).isNumber()) {
@@ -41,7 +43,7 @@ final class ModelRuns {
             }
             return new CacheCosts(n.get("keep_ns_per_token_second").asDouble(), n.get("swap_ns_per_token").asDouble(),
                     n.get("recompute_quadratic").asDouble(), n.get("recompute_linear").asDouble());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadInputException(file + ": cannot read calibration: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
@@ -63,7 +65,7 @@ final class ModelRuns {
                             new SessionConfig(m, cost, cacheCosts, maxTokens), rec);
                     outcomes.put(m, s.run(prompt));
                 }
-                traces.put(m.cliName(), rec);
+                traces.put(m.id(), rec);
             }
         }
     }

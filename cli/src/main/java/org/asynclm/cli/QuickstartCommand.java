@@ -3,10 +3,12 @@ package org.asynclm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.asynclm.eval.report.LatencyReport;
 import org.asynclm.runtime.BadInputException;
@@ -156,7 +158,7 @@ final class QuickstartCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("bench", "train", "--config", trainConfig, "--steps", "10",
                 "--warmup-steps", "2", "--json"));
         args.addAll(data);
-        java.io.StringWriter json = new java.io.StringWriter();
+        StringWriter json = new StringWriter();
         o.println();
         o.println("== timing training steps: bin/asynclm " + String.join(" ", args));
         o.flush();
@@ -171,7 +173,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         double stepSeconds = bench.get("seconds_per_token").asDouble() * bench.get("mean_row_tokens").asDouble();
         int steps = (int) Math.max(20, Math.floor(minutes * 60 / stepSeconds));
-        o.printf(java.util.Locale.ROOT, "about %.2f s a step: %d steps in %.1f minutes%n", stepSeconds, steps, minutes);
+        o.printf(Locale.ROOT, "about %.2f s a step: %d steps in %.1f minutes%n", stepSeconds, steps, minutes);
         return steps;
     }
 
@@ -192,9 +194,9 @@ final class QuickstartCommand implements Callable<Integer> {
         int n = fast ? 50 : 200;
         List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC_NAIVE, Method.ASYNC);
         CostModel local = new CostModel(CostModel.msToNanos(5), CostModel.msToNanos(0.05),
-                CostModel.Deployment.LOCAL, 0, 0);
+                CostModel.Deployment.LOCAL, 0);
         CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
-                CostModel.msToNanos(PAPER_TTFT_MS), 0);
+                CostModel.msToNanos(PAPER_TTFT_MS));
         List<LatencyReport.Entry> entries = new ArrayList<>();
         List<String> datasets = new ArrayList<>(List.of("synthetic-parallel", "synthetic-multi-step-parallel"));
         if (bfclDir != null) {

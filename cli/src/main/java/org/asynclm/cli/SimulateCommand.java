@@ -138,7 +138,7 @@ final class SimulateCommand implements Callable<Integer> {
             for (Method m : methodList) {
                 TraceRecorder rec = new TraceRecorder();
                 outcomes.put(m, sim.run(scenario, m, rec));
-                traces.put(m.cliName(), rec);
+                traces.put(m.id(), rec);
             }
         }
         if (timeline != null) {
@@ -153,7 +153,7 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         List<String> unfinished = outcomes.values().stream().filter(o -> !finished(o))
-                .map(o -> o.method().cliName() + " (" + o.endState().name().toLowerCase() + ")").toList();
+                .map(o -> o.method().id() + " (" + o.endState().name().toLowerCase() + ")").toList();
         if (!unfinished.isEmpty()) {
             spec.commandLine().getErr().println("asynclm: simulate: " + String.join(", ", unfinished)
                     + " did not finish the task; those rows are marked invalid (raise --max-tokens?)");
@@ -209,7 +209,7 @@ final class SimulateCommand implements Callable<Integer> {
         ObjectNode results = root.putObject("results");
         for (Map.Entry<Method, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
-            ObjectNode r = results.putObject(e.getKey().cliName());
+            ObjectNode r = results.putObject(e.getKey().id());
             r.put("makespan_ms", Json.ms(o.makespanNanos()));
             r.put("last_result_ms", Json.ms(o.lastResultNanos()));
             r.put("decode_ms", Json.ms(o.decodeNanos()));
@@ -240,7 +240,7 @@ final class SimulateCommand implements Callable<Integer> {
         for (Map.Entry<Method, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
             boolean valid = finished(o) && (sync == null || finished(sync));
-            t.row(e.getKey().cliName(), Json.ms(o.makespanNanos()), Json.ms(o.lastResultNanos()),
+            t.row(e.getKey().id(), Json.ms(o.makespanNanos()), Json.ms(o.lastResultNanos()),
                     Json.ms(o.decodeNanos()), Json.ms(o.idleNanos()), o.prefillTokens(), o.interrupts(), o.traps(),
                     sync == null ? "-" : valid ? String.format("%.2fx", (double) sync.makespanNanos()
                             / o.makespanNanos()) : "invalid",
@@ -252,7 +252,7 @@ final class SimulateCommand implements Callable<Integer> {
                 .append(String.format("%.2f", Json.ms(bounds.lowerBound()))).append(" ms\n\n");
         sb.append(t.render());
         outcomes.values().stream().filter(o -> !o.errors().isEmpty())
-                .forEach(o -> sb.append(o.method().cliName()).append(" errors: ").append(o.errors()).append('\n'));
+                .forEach(o -> sb.append(o.method().id()).append(" errors: ").append(o.errors()).append('\n'));
         return sb.toString();
     }
 }

@@ -2,6 +2,7 @@ package org.asynclm.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,7 @@ final class StandardInput {
     }
 
     static boolean isClosed() {
-        if (!Files.exists(FD0, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(FD0, LinkOption.NOFOLLOW_LINKS)) {
             return Files.isDirectory(FD0.getParent()); // Linux with no descriptor 0 at all
         }
         try {

@@ -13,6 +13,7 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
 
@@ -48,7 +49,7 @@ final class SyntheticEvaluation {
             throws BadInputException {
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
         List<String> all = new ArrayList<>(sets);
-        all.add("method=" + method.cliName());
+        all.add("method=" + method.id());
         return DatagenCommand.load(file, all, n, seed, null, null, null);
     }
 
@@ -56,7 +57,7 @@ final class SyntheticEvaluation {
     List<RunCheck> run(Llama llama, int n, IntConsumer progress) {
         List<RunCheck> runs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            org.asynclm.runtime.stop.StopSignals.check();
+            StopSignals.check();
             runs.add(check(i, llama));
             progress.accept(i + 1);
         }

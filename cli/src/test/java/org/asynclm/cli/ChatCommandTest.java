@@ -12,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -44,7 +46,7 @@ class ChatCommandTest {
         keyboard.close();
         assertEquals(0, session.get(), screen.toString());
         String text = screen.toString();
-        java.util.regex.Matcher end = java.util.regex.Pattern.compile("\n\\[\\d+ tokens").matcher(text);
+        Matcher end = Pattern.compile("\n\\[\\d+ tokens").matcher(text);
         assertTrue(end.find(), text);
         String turn = text.substring(text.indexOf("model> "), end.start());
         assertTrue(turn.contains("[INTR]user[HEAD]\"and her phone, please\"[END]"), text);
@@ -61,7 +63,7 @@ class ChatCommandTest {
 
     private static void waitFor(StringWriter screen, String text, int times) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
-            if (screen.toString().split(java.util.regex.Pattern.quote(text), -1).length > times) {
+            if (screen.toString().split(Pattern.quote(text), -1).length > times) {
                 return;
             }
             Thread.sleep(50);

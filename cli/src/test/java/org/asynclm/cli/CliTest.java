@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +183,7 @@ class CliTest {
         String[][] tokenizers = {{}, {"--tokenizer", "src/test/resources/bpe-2k/tokenizer.json"}};
         for (int k = 0; k < 2; k++) {
             Path out = dir.resolve("tok" + k);
-            List<String> args = new java.util.ArrayList<>(List.of("eval", "latency", "--dataset",
+            List<String> args = new ArrayList<>(List.of("eval", "latency", "--dataset",
                     "synthetic-multi-step-parallel", "--n", "30", "--out", out.toString()));
             args.addAll(List.of(tokenizers[k]));
             Result r = run(args.toArray(String[]::new));

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import org.asynclm.runtime.files.ContentHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +23,8 @@ class DatagenCliTest {
 
     private void assertBadInput(String expectedStart, String... args) throws Exception {
         Path out = dir.resolve("out.jsonl");
-        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--out", out.toString())).toArray(String[]::new);
+        String[] full = Stream.concat(Arrays.stream(args),
+                Stream.of("--out", out.toString())).toArray(String[]::new);
         CliTest.Result r = CliTest.run(full);
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().startsWith("asynclm: " + expectedStart), r.err());
@@ -38,9 +43,9 @@ class DatagenCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("async speedup"), r.out());
         assertEquals(50, Files.readAllLines(out).size());
-        com.fasterxml.jackson.databind.JsonNode made = new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode made = new ObjectMapper()
                 .readTree(dir.resolve("t.jsonl.provenance.json").toFile());
-        assertEquals(org.asynclm.runtime.files.ContentHash.ofFile(out), made.get("output_sha256").asText());
+        assertEquals(ContentHash.ofFile(out), made.get("output_sha256").asText());
         assertEquals(50, made.at("/counts/traces").asInt());
         assertEquals(made.get("seed"), made.at("/config/seed"));
         assertEquals("synthetic", made.at("/config/source").asText());

@@ -18,6 +18,7 @@ import org.asynclm.eval.learning.RunCheck;
 import org.asynclm.runtime.CallRecord;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.files.ContentHash;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,7 +125,7 @@ class EvalSyntheticTest {
         assertEquals(0.0, n.get("scenario_ok_rate").asDouble());
         assertTrue(n.get("makespan_ratio_vs_teacher").isNull());
         JsonNode report = new ObjectMapper().readTree(out.toFile());
-        assertEquals(org.asynclm.runtime.files.ContentHash.ofModel(model), report.at("/settings/model_sha256").asText());
+        assertEquals(ContentHash.ofModel(model), report.at("/settings/model_sha256").asText());
         JsonNode runs = report.get("runs");
         assertEquals(2, runs.size());
         assertTrue(runs.get(0).get("errors").toString().contains("generation stopped at the limit of 40 tokens"),

@@ -5,11 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.asynclm.model.lora.LoraAdapter;
+import org.asynclm.model.safetensors.Checkpoint;
+import org.asynclm.model.safetensors.Safetensors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelCliTest {
     @TempDir
@@ -27,15 +37,15 @@ class ModelCliTest {
      * The golden values transformers computed on the same checkpoint (model/src/test/resources/golden), and PEFT with
      * the LoRA adapter saved there.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"llama-tiny,", "lora-tiny,../model/src/test/resources/golden/lora-tiny"})
+    @ParameterizedTest
+    @CsvSource({"llama-tiny,", "lora-tiny,../model/src/test/resources/golden/lora-tiny"})
     void scoreMatchesTransformers(String goldenName, String adapter) throws Exception {
         ObjectMapper m = new ObjectMapper();
         JsonNode golden = m.readTree(Files.readString(Path.of("../model/src/test/resources/golden/" + goldenName + ".json")));
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("model", "score", "--model",
+        List<String> args = new ArrayList<>(List.of("model", "score", "--model",
                 model.toString(), "--text", golden.get("prompt").asText(), "--json"));
         if (adapter != null) {
-            args.addAll(java.util.List.of("--adapter", adapter));
+            args.addAll(List.of("--adapter", adapter));
         }
         CliTest.Result r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
@@ -89,7 +99,7 @@ class ModelCliTest {
                 "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "3e-3",
                 "--set", "warmup=0", "--set", "max_length=2400", "--set", "eval_fraction=0");
         assertEquals(0, r.code(), r.err());
-        java.util.List<JsonNode> steps = new java.util.ArrayList<>();
+        List<JsonNode> steps = new ArrayList<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             steps.add(new ObjectMapper().readTree(line));
         }
@@ -113,7 +123,7 @@ class ModelCliTest {
                 "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "6", "--lr", "1e-2",
                 "--set", "warmup=0", "--set", "max_length=2400", "--set", "eval_fraction=0", "--lora-rank", "8");
         assertEquals(0, r.code(), r.err());
-        java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         double firstPass = 0;
         double secondPass = 0;
         for (int i = 0; i < 6; i++) {
@@ -135,11 +145,11 @@ class ModelCliTest {
         Path merged = dir.resolve("lora-merged");
         assertEquals(0, CliTest.run("export", "--checkpoint", adapter.toString(), "--format", "peft", "--out",
                 peft.toString()).code());
-        assertEquals(java.util.Set.of("adapter_config.json", "adapter_model.safetensors", "export.json"), files(peft));
+        assertEquals(Set.of("adapter_config.json", "adapter_model.safetensors", "export.json"), files(peft));
         CliTest.Result export = CliTest.run("export", "--checkpoint", adapter.toString(), "--format", "merged",
                 "--out", merged.toString());
         assertEquals(0, export.code(), export.err());
-        assertTrue(files(merged).containsAll(java.util.Set.of("config.json", "model.safetensors", "tokenizer.json")));
+        assertTrue(files(merged).containsAll(Set.of("config.json", "model.safetensors", "tokenizer.json")));
         assertTrue(!files(merged).contains("optimizer.safetensors"));
         JsonNode viaAdapter = new ObjectMapper().readTree(tuned.out()).get("last_logits");
         JsonNode viaMerged = new ObjectMapper().readTree(CliTest.run("model", "score", "--model", merged.toString(),
@@ -161,13 +171,13 @@ class ModelCliTest {
         Path adapter = run.resolve("checkpoint-3");
         JsonNode config = new ObjectMapper().readTree(adapter.resolve("adapter_config.json").toFile());
         assertEquals("[261,264]", config.get("trainable_token_indices").toString());
-        var tensors = org.asynclm.model.safetensors.Safetensors.index(adapter.resolve("adapter_model.safetensors"));
-        float[] trained = org.asynclm.model.safetensors.Safetensors.readFloats(
-                tensors.get(org.asynclm.model.lora.LoraAdapter.TOKEN_ROWS));
-        float[] start = org.asynclm.model.safetensors.Safetensors.readFloats(
-                org.asynclm.model.safetensors.Safetensors.index(run.resolve("adapter-init/adapter_model.safetensors"))
-                        .get(org.asynclm.model.lora.LoraAdapter.TOKEN_ROWS));
-        float[] embedding = org.asynclm.model.safetensors.Checkpoint.open(model).floats("model.embed_tokens.weight",
+        var tensors = Safetensors.index(adapter.resolve("adapter_model.safetensors"));
+        float[] trained = Safetensors.readFloats(
+                tensors.get(LoraAdapter.TOKEN_ROWS));
+        float[] start = Safetensors.readFloats(
+                Safetensors.index(run.resolve("adapter-init/adapter_model.safetensors"))
+                        .get(LoraAdapter.TOKEN_ROWS));
+        float[] embedding = Checkpoint.open(model).floats("model.embed_tokens.weight",
                 266, 128);
         double mean = 0;
         for (int v = 0; v < 266; v++) {
@@ -204,12 +214,12 @@ class ModelCliTest {
         String[] sets = {"--set", "base_model=\"" + model + "\"", "--set", "train_data=\"" + traces + "\"",
             "--set", "eval_fraction=0.33", "--set", "eval_every=2", "--set", "max_length=4096",
             "--set", "task_eval.n=3", "--set", "every_token_steps=2"};
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--config",
+        List<String> args = new ArrayList<>(List.of("train", "--config",
                 "../configs/train/tiny-cpu.yaml", "--max-steps", "4", "--out", run.toString()));
-        args.addAll(java.util.List.of(sets));
+        args.addAll(List.of(sets));
         CliTest.Result r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
-        java.util.List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertEquals(4, lines.size());
         assertTrue(new ObjectMapper().readTree(lines.get(1)).has("eval_loss"));
         assertTrue(!new ObjectMapper().readTree(lines.get(2)).has("eval_loss"));
@@ -231,9 +241,9 @@ class ModelCliTest {
         assertEquals(2, state.get("eval_examples").asInt(), "a third of six examples held out");
         assertEquals(4, state.get("examples").asInt());
 
-        java.util.List<String> bench = new java.util.ArrayList<>(java.util.List.of("bench", "train", "--config",
+        List<String> bench = new ArrayList<>(List.of("bench", "train", "--config",
                 "../configs/train/tiny-cpu.yaml", "--steps", "2", "--warmup-steps", "1", "--json"));
-        bench.addAll(java.util.List.of(sets));
+        bench.addAll(List.of(sets));
         CliTest.Result b = CliTest.run(bench.toArray(String[]::new));
         assertEquals(0, b.code(), b.err());
         JsonNode n = new ObjectMapper().readTree(b.out());
@@ -241,9 +251,9 @@ class ModelCliTest {
         assertTrue(n.get("peak_rss_mb").asLong() > 100, b.out());
     }
 
-    private static java.util.Set<String> files(Path d) throws java.io.IOException {
+    private static Set<String> files(Path d) throws IOException {
         try (var list = Files.list(d)) {
-            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 

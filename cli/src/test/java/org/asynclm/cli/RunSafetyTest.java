@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.training.run.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class RunSafetyTest {
     }
 
     static String[] train(Path out, String steps, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--model", model.toString(), "--traces",
+        List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--traces",
                 "../training/src/test/resources/traces.jsonl", "--steps", steps, "--set",
                 "max_length=2400", "--set", "eval_fraction=0", "--set", "save_every=2", "--out", out.toString()));
         args.addAll(List.of(more));
@@ -110,7 +112,7 @@ class RunSafetyTest {
     void aResumeFromATruncatedOptimizerLeavesTheLog() throws Exception {
         Path cut = dir.resolve("cut");
         assertEquals(0, CliTest.run(train(cut, "4")).code());
-        org.asynclm.runtime.files.AtomicFiles.removeTree(cut.resolve("checkpoint-4"));
+        AtomicFiles.removeTree(cut.resolve("checkpoint-4"));
         Path optimizer = cut.resolve("checkpoint-2/optimizer.safetensors");
         try (FileChannel ch = FileChannel.open(optimizer, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - 100);
@@ -139,7 +141,7 @@ class RunSafetyTest {
     /** 8: chat with standard input closed read the JVM's own files as input, then died of SIGSEGV. */
     @Test
     void chatWithAClosedStandardInputSaysSo() throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", "exec \"$@\" <&-", "chat"));
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "exec \"$@\" <&-", "chat"));
         command.addAll(ChildProcess.command("chat", "--model", model.toAbsolutePath().toString()));
         ChildProcess chat = ChildProcess.start(dir.resolve("cwd-chat"), command);
         assertEquals(2, chat.waitFor(60), chat.stderr());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.asynclm.model.lora.LoraAdapter;
@@ -123,7 +124,7 @@ class TrainFaultTest {
         List<Path> dirs;
         try (var list = Files.list(run)) {
             dirs = list.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+")).sorted(
-                    java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(11))))
+                    Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(11))))
                     .toList();
         }
         for (Path d : dirs) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -149,7 +150,7 @@ public final class Datagen {
 
         synchronized Summary summary(int n) {
             return new Summary(n, assistantTokens, promptTokens, makespanNanos / 1e6 / n, syncNanos / 1e6 / n,
-                    lowerBoundNanos / 1e6 / n, java.util.Collections.unmodifiableMap(new TreeMap<>(shapes)));
+                    lowerBoundNanos / 1e6 / n, Collections.unmodifiableMap(new TreeMap<>(shapes)));
         }
     }
 }

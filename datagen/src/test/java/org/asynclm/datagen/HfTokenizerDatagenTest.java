@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
@@ -62,7 +64,7 @@ class HfTokenizerDatagenTest {
         // As in real vocabularies, the merged token sits after the bytes and before the added tokens.
         ((ObjectNode) json.at("/model/vocab")).put("de", 256);
         json.get("added_tokens").forEach(t -> ((ObjectNode) t).put("id", t.get("id").asInt() + 1));
-        ((com.fasterxml.jackson.databind.node.ArrayNode) json.at("/model/merges")).add("d e");
+        ((ArrayNode) json.at("/model/merges")).add("d e");
         Path file = dir.resolve("merged.json");
         TokenizerJson.write(file, json);
         try (HfTokenizer merged = HfTokenizer.load(file)) {
@@ -105,7 +107,7 @@ class HfTokenizerDatagenTest {
         Path file = dir.resolve("llama3-style.json");
         TokenizerJson.write(file, json);
         try (HfTokenizer mapped = HfTokenizer.load(file)) {
-            assertEquals(java.util.Map.of("[CALL]", 261, "[INTR]", 262, "[TRAP]", 263, "[END]", 264, "[HEAD]", 265),
+            assertEquals(Map.of("[CALL]", 261, "[INTR]", 262, "[TRAP]", 263, "[END]", 264, "[HEAD]", 265),
                     mapped.markerMapping());
             String text = "x[CALL]a[HEAD]f(v='[CA')[END][TRAP][END]ok";
             assertArrayEquals(new ByteTokenizer().encode(text), mapped.encode(text));

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -195,7 +197,7 @@ public final class CmlWriter {
         if (fromJava.precision() > 1) {
             BigDecimal exact = new BigDecimal(d);
             for (int digits = 1; digits < fromJava.precision(); digits++) {
-                BigDecimal candidate = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+                BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
                 if (candidate.doubleValue() == d) {
                     return candidate.stripTrailingZeros();
                 }

@@ -1,5 +1,6 @@
 package org.asynclm.cml;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 public record PyCall(String function, List<Object> positional, Map<String, Object> keywords) {
     public PyCall {
-        positional = Collections.unmodifiableList(new java.util.ArrayList<>(positional));
+        positional = Collections.unmodifiableList(new ArrayList<>(positional));
         keywords = Collections.unmodifiableMap(new LinkedHashMap<>(keywords));
     }
 
@@ -26,7 +27,7 @@ public record PyCall(String function, List<Object> positional, Map<String, Objec
      * Parses model output as BFCL's prompting decoder does: a list (or tuple) whose elements are all calls, or a
      * single call, with BFCL's value rules and quirks.
      */
-    public static java.util.List<PyCall> parseBfclCallList(String source) throws PySyntaxException {
+    public static List<PyCall> parseBfclCallList(String source) throws PySyntaxException {
         return new PyParser(source, true).parseCallList();
     }
 

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Recursive-descent parser for the subset of Python expressions that function calls and BFCL answers use. */
@@ -25,9 +26,9 @@ final class PyParser {
     /**
      * A list or tuple of calls, or one call, as BFCL's prompting decoder accepts: every element must be a call.
      */
-    java.util.List<PyCall> parseCallList() throws PySyntaxException {
+    List<PyCall> parseCallList() throws PySyntaxException {
         skipSpace();
-        java.util.List<PyCall> calls;
+        List<PyCall> calls;
         char open = i < src.length() ? src.charAt(i) : 0;
         if (open == '[' || open == '(') {
             i++;
@@ -358,7 +359,7 @@ final class PyParser {
     }
 
     private Object prefixedString(String prefix, int start) throws PySyntaxException {
-        String p = prefix.toLowerCase(java.util.Locale.ROOT);
+        String p = prefix.toLowerCase(Locale.ROOT);
         if (p.contains("f")) {
             throw error("f-strings are not values", start);
         }

@@ -1,10 +1,12 @@
 package org.asynclm.cml;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A Python tuple value; lists are plain {@link List}s, so the two stay distinguishable. */
 public record PyTuple(List<Object> items) {
     public PyTuple {
-        items = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items));
+        items = Collections.unmodifiableList(new ArrayList<>(items));
     }
 }

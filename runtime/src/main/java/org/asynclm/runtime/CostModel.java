@@ -6,19 +6,18 @@ package org.asynclm.runtime;
  * keeps its request open. In the {@code local} deployment the cache is kept and a resumption costs only the prefill
  * of the new tokens.
  */
-public record CostModel(long tpotNanos, long prefillNanosPerToken, Deployment deployment, long ttftNanos,
-                        long swapNanosPerToken) {
+public record CostModel(long tpotNanos, long prefillNanosPerToken, Deployment deployment, long ttftNanos) {
 
     public enum Deployment { LOCAL, CLOUD }
 
     public CostModel {
-        if (tpotNanos < 0 || prefillNanosPerToken < 0 || ttftNanos < 0 || swapNanosPerToken < 0) {
+        if (tpotNanos < 0 || prefillNanosPerToken < 0 || ttftNanos < 0) {
             throw new IllegalArgumentException("costs must not be negative");
         }
     }
 
     public static CostModel local(double tpotMs, double prefillMsPerToken) {
-        return new CostModel(msToNanos(tpotMs), msToNanos(prefillMsPerToken), Deployment.LOCAL, 0, 0);
+        return new CostModel(msToNanos(tpotMs), msToNanos(prefillMsPerToken), Deployment.LOCAL, 0);
     }
 
     public long prefill(int tokens) {

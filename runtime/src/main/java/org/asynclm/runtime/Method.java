@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How results reach the model. Configs and the command line name it as {@link #cliName()}. */
+/** How results reach the model. Configs and the command line name it as {@link #id()}. */
 public enum Method {
     /** Generation stops after each call until its result is injected. */
     SYNC("sync"),
@@ -16,29 +16,25 @@ public enum Method {
     /** Asynchronous; interrupts are appended to the cached context. */
     ASYNC("async");
 
-    private final String cliName;
+    private final String id;
 
-    Method(String cliName) {
-        this.cliName = cliName;
+    Method(String id) {
+        this.id = id;
     }
 
     @JsonValue
-    public String cliName() {
-        return cliName;
-    }
-
-    public boolean isAsync() {
-        return this == ASYNC || this == ASYNC_NAIVE;
+    public String id() {
+        return id;
     }
 
     @JsonCreator
     public static Method parse(String s) {
         for (Method m : values()) {
-            if (m.cliName.equals(s)) {
+            if (m.id.equals(s)) {
                 return m;
             }
         }
         throw new IllegalArgumentException("unknown method '" + s + "' (expected one of "
-                + Arrays.stream(values()).map(Method::cliName).collect(Collectors.joining(", ")) + ")");
+                + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")) + ")");
     }
 }

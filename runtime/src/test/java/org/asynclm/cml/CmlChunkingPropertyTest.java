@@ -3,7 +3,9 @@ package org.asynclm.cml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -85,15 +87,15 @@ class CmlChunkingPropertyTest {
                         .as((k, v) -> (Object) singleton(k, v)));
     }
 
-    private static java.util.Map<Object, Object> singleton(String k, Object v) {
-        java.util.Map<Object, Object> m = new java.util.LinkedHashMap<>();
+    private static Map<Object, Object> singleton(String k, Object v) {
+        Map<Object, Object> m = new LinkedHashMap<>();
         m.put(k, v);
         return m;
     }
 
     @Property(tries = 2000)
     void writtenCallsParseBackAndNeverBreakTheBlock(@ForAll("values") Object value) throws Exception {
-        java.util.Map<String, Object> args = new java.util.LinkedHashMap<>();
+        Map<String, Object> args = new LinkedHashMap<>();
         args.put("v", value);
         String cml = CmlWriter.call("c1", "tool.run", args);
         List<Block> blocks = CmlParserTest.blocks(CmlParserTest.parseAll(cml));

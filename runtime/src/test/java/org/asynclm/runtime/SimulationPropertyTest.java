@@ -3,6 +3,7 @@ package org.asynclm.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ class SimulationPropertyTest {
             for (Method m : ALL) {
                 Outcome o = sim.run(s, m, Timeline.NONE);
                 CmlParser p = new CmlParser();
-                List<CmlEvent> events = new java.util.ArrayList<>();
+                List<CmlEvent> events = new ArrayList<>();
                 p.feed(o.transcript(), events);
                 p.finish(events);
                 Map<String, Integer> interrupts = new HashMap<>();
@@ -128,7 +129,7 @@ class SimulationPropertyTest {
     @Test
     void cloudDeploymentChargesARestartToEveryMethodButAsync() {
         Scenario s = SyntheticScenarios.parallel(3, LatencyDistribution.PAPER_EVAL_TOOLS, 9);
-        CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD, CostModel.msToNanos(310), 0);
+        CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD, CostModel.msToNanos(310));
         Simulator local = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), "lpt", 9, 100_000);
         Simulator remote = new Simulator(new ByteTokenizer(), cloud, "lpt", 9, 100_000);
         long restart = CostModel.msToNanos(310);

@@ -57,7 +57,7 @@ public final class TraceGenerator {
         Task task = source.task(index, rng);
         double tpotMs = Math.round(config.tpotMs().draw(rng) * 1000) / 1000.0;
         CostModel cost = new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(config.prefillMsPerToken()),
-                CostModel.Deployment.LOCAL, 0, 0);
+                CostModel.Deployment.LOCAL, 0);
         Simulator sim = new Simulator(tokenizer, cost, config.policy(), seed, config.maxTokens());
         String system = ChatPrompt.system(task.tools(), config.method());
         int[] prompt = tokenizer.encode(ChatPrompt.render(system, task.scenario().userPrompt()));
@@ -124,7 +124,7 @@ public final class TraceGenerator {
 
     private void check(Outcome o, Scenario s) {
         if (o.endState() != EndState.DONE || !o.errors().isEmpty()) {
-            throw new IllegalStateException("task " + s.name() + " did not run cleanly under " + o.method().cliName()
+            throw new IllegalStateException("task " + s.name() + " did not run cleanly under " + o.method().id()
                     + ": " + o.endState() + " " + o.errors() + (o.endState() == EndState.MAX_TOKENS
                     ? " (raise max_tokens)" : ""));
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -312,7 +313,7 @@ public final class TraceValidator {
     }
 
     private static String fmt(double ms) {
-        return String.format(java.util.Locale.ROOT, "%.6f", ms);
+        return String.format(Locale.ROOT, "%.6f", ms);
     }
 
     /** The fields the replay reads, each of its JSON type; the first that is missing or of another type, or null. */

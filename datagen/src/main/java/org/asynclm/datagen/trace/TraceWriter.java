@@ -61,7 +61,7 @@ public final class TraceWriter {
                 g.writeStringField("split", t.task().split());
             }
             g.writeStringField("policy", t.policy());
-            g.writeStringField("method", t.outcome().method().cliName());
+            g.writeStringField("method", t.outcome().method().id());
             g.writeStringField("tokenizer", t.tokenizer());
             g.writeNumberField("tpot_ms", t.tpotMs());
             g.writeNumberField("prefill_ms_per_token", t.prefillMsPerToken());

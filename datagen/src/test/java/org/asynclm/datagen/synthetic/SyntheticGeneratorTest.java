@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.asynclm.datagen.config.ConfigLoader;
@@ -113,7 +114,7 @@ class SyntheticGeneratorTest {
             SplittableRandom rng = new SplittableRandom(i);
             Scenario s = g.generate(g.drawShape(rng), "d" + i, rng);
             var results = s.trueResults();
-            var bodies = new java.util.HashSet<String>();
+            var bodies = new HashSet<String>();
             for (ScenarioCall call : s.calls()) {
                 assertTrue(bodies.add(call.function() + Scenario.resolve(call, results)), s.name() + ": "
                         + s.userPrompt());

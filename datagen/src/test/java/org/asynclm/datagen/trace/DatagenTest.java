@@ -12,12 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.asynclm.datagen.Datagen;
 import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.bfcl.BfclTasksTest;
 import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
+import org.asynclm.datagen.synthetic.SyntheticGenerator;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +49,7 @@ class DatagenTest {
         assertArrayEquals(one, three);
         byte[] other = Files.readAllBytes(write(dir.resolve("c.jsonl"), null, 1, "n=300", "seed=6",
                 "synthetic.user_interrupt_rate=0.3"));
-        assertFalse(java.util.Arrays.equals(one, other));
+        assertFalse(Arrays.equals(one, other));
         try (var files = Files.list(dir)) {
             assertEquals(3, files.count(), "no temporary files left");
         }
@@ -131,10 +134,10 @@ class DatagenTest {
                     turn.append(seg.get("text").asText());
                 }
             });
-            var m = java.util.regex.Pattern.compile("\\[CALL]([a-z]+)\\[HEAD]").matcher(turn);
+            var m = Pattern.compile("\\[CALL]([a-z]+)\\[HEAD]").matcher(turn);
             int k = 0;
             while (m.find()) {
-                assertEquals(org.asynclm.datagen.synthetic.SyntheticGenerator.idFor(k++), m.group(1), turn.toString());
+                assertEquals(SyntheticGenerator.idFor(k++), m.group(1), turn.toString());
             }
         }
     }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.asynclm.cml.CmlWriter;
@@ -126,10 +129,10 @@ public final class BfclScorer {
     }
 
     private static Map<String, JsonNode> readResults(Path file, List<BfclEntry> entries) throws BadInputException {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         entries.forEach(e -> ids.add(e.id()));
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        Map<String, Integer> firstLine = new java.util.HashMap<>();
+        Map<String, Integer> firstLine = new HashMap<>();
         List<JsonNode> lines = BfclData.readJsonLines(file);
         int lineNo = 0;
         for (JsonNode line : lines) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
 
@@ -42,8 +43,8 @@ public final class Decoder {
         }
     }
 
-    private static final java.util.regex.Pattern JAVA_STRING = java.util.regex.Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
-    private static final java.util.regex.Pattern JAVA_CHAR = java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)'");
+    private static final Pattern JAVA_STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern JAVA_CHAR = Pattern.compile("'(?:[^'\\\\]|\\\\.)'");
 
     /**
      * A value's source text as BFCL's tree-sitter decoders keep it: Java strips the quotes of a string or character

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.asynclm.cml.PyTuple;
 
@@ -116,7 +117,7 @@ enum PyType {
     String pythonName() {
         return switch (this) {
             case NONE -> "NoneType";
-            default -> name().toLowerCase(java.util.Locale.ROOT);
+            default -> name().toLowerCase(Locale.ROOT);
         };
     }
 }

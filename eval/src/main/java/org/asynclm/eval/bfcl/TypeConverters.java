@@ -1,5 +1,6 @@
 package org.asynclm.eval.bfcl;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,7 +249,7 @@ final class TypeConverters {
     }
 
     private static Object integer(String s) {
-        java.math.BigInteger v = new java.math.BigInteger(s.startsWith("+") ? s.substring(1) : s);
+        BigInteger v = new BigInteger(s.startsWith("+") ? s.substring(1) : s);
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 }

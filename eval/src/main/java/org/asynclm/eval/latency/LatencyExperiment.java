@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
@@ -73,14 +75,14 @@ public final class LatencyExperiment {
             return sorted.get(sorted.size() / 2);
         }
 
-        private double ratio(java.util.function.ToIntFunction<ScenarioResult> num,
-                             java.util.function.ToIntFunction<ScenarioResult> den) {
+        private double ratio(ToIntFunction<ScenarioResult> num,
+                             ToIntFunction<ScenarioResult> den) {
             long n = scenarios.stream().mapToLong(num::applyAsInt).sum();
             long d = scenarios.stream().mapToLong(den::applyAsInt).sum();
             return d == 0 ? Double.NaN : (double) n / d;
         }
 
-        private double average(java.util.function.ToDoubleFunction<ScenarioResult> f) {
+        private double average(ToDoubleFunction<ScenarioResult> f) {
             return scenarios.stream().mapToDouble(f).average().orElse(Double.NaN);
         }
     }

@@ -1,12 +1,12 @@
 package org.asynclm.eval.report;
 
-import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +16,7 @@ import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.timeline.TraceRecorder;
 
 /** Writes latency experiments as {@code report.json} and a self-contained {@code report.html}. */
@@ -54,7 +55,7 @@ public final class LatencyReport {
             ObjectNode methods = x.putObject("methods");
             Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
             for (MethodStats s : r.stats()) {
-                ObjectNode m = methods.putObject(s.method().cliName());
+                ObjectNode m = methods.putObject(s.method().id());
                 m.put("mean_ms", s.meanMs());
                 m.put("p10_ms", s.p10Ms());
                 m.put("p50_ms", s.p50Ms());
@@ -84,8 +85,8 @@ public final class LatencyReport {
                 ObjectNode mk = n.putObject("makespan_ms");
                 ObjectNode lr = n.putObject("last_result_ms");
                 s.outcomes().forEach((m, o) -> {
-                    mk.put(m.cliName(), o.makespanNanos() / 1e6);
-                    lr.put(m.cliName(), o.lastResultNanos() / 1e6);
+                    mk.put(m.id(), o.makespanNanos() / 1e6);
+                    lr.put(m.id(), o.lastResultNanos() / 1e6);
                 });
             }
         }
@@ -136,7 +137,7 @@ public final class LatencyReport {
                 .append("<th>speedup vs sync</th><th>paper</th><th>&times; lower bound</th><th>prefill tokens</th>")
                 .append("<th>idle ms</th><th>interrupts</th><th>traps</th><th>accuracy</th></tr>\n");
         for (MethodStats s : stats) {
-            h.append("<tr><td>").append(s.method().cliName()).append("</td><td>").append(fmt(s.meanMs()))
+            h.append("<tr><td>").append(s.method().id()).append("</td><td>").append(fmt(s.meanMs()))
                     .append("</td><td>").append(fmt(s.p10Ms())).append("</td><td>").append(fmt(s.p50Ms()))
                     .append("</td><td>").append(fmt(s.p90Ms())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.2f&times;", s.speedupVsSync())).append("</td><td>")
@@ -182,14 +183,14 @@ public final class LatencyReport {
             double bw = slot * 0.6;
             double yMean = top + plotH * (1 - s.meanMs() / max);
             svg.rect(x, yMean, bw, top + plotH - yMean, COLORS.getOrDefault(s.method(), "#888"),
-                    s.method().cliName() + ": mean " + fmt(s.meanMs()) + " ms");
+                    s.method().id() + ": mean " + fmt(s.meanMs()) + " ms");
             double y10 = top + plotH * (1 - s.p10Ms() / max);
             double y90 = top + plotH * (1 - s.p90Ms() / max);
             double cx = x + bw / 2;
             svg.line(cx, y10, cx, y90, "#222", 1.5).line(cx - 8, y10, cx + 8, y10, "#222", 1.5)
                     .line(cx - 8, y90, cx + 8, y90, "#222", 1.5);
             svg.text(cx, y90 - 6, String.format(Locale.ROOT, "%.2f\u00d7", s.speedupVsSync()), "middle", 12, "#222");
-            svg.text(cx, hgt - bottom + 16, s.method().cliName(), "middle", 12, "#222");
+            svg.text(cx, hgt - bottom + 16, s.method().id(), "middle", 12, "#222");
         }
         double yLb = top + plotH * (1 - lowerBoundMs / max);
         svg.line(left, yLb, plotRight, yLb, "#c0392b", 1).text(plotRight + 6, yLb + 4, "mean lower bound", "start", 11,
@@ -221,7 +222,7 @@ public final class LatencyReport {
         int row = 0;
         for (Map.Entry<Method, TraceRecorder> m : timelines.entrySet()) {
             double y0 = top + row * rowH;
-            svg.text(left - 8, y0 + rowH - 4, m.getKey().cliName(), "end", 12, "#222");
+            svg.text(left - 8, y0 + rowH - 4, m.getKey().id(), "end", 12, "#222");
             for (TraceRecorder.Event ev : m.getValue().events()) {
                 if (ev.end() <= 0 && !ev.instant()) {
                     continue; // the prompt's prefill, before the first generated token
@@ -251,7 +252,7 @@ public final class LatencyReport {
         if (Math.abs(v) >= 1) {
             return String.format(Locale.ROOT, "%.1f", v);
         }
-        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 
     static void atomicWrite(Path file, String content) throws IOException {

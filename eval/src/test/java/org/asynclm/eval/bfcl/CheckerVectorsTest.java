@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,13 +155,13 @@ class CheckerVectorsTest {
 
     @Test
     void decoderQuirks() {
-        assertEquals(List.of(java.util.Map.of("f", java.util.Map.of("x", -5L))),
+        assertEquals(List.of(Map.of("f", Map.of("x", -5L))),
                 Decoder.decode("[f(x=+5)]", Language.PYTHON).calls(), "every UnaryOp negates, + included");
         assertEquals(true, Decoder.decode("[None]", Language.PYTHON).failed());
         assertEquals(List.of(), Decoder.decode("[]", Language.PYTHON).calls());
-        assertEquals(java.util.Map.of("f", java.util.Map.of("x", 3L, "y", "foo", "z", "g()")),
+        assertEquals(Map.of("f", Map.of("x", 3L, "y", "foo", "z", "g()")),
                 Decoder.decode("[f(x=1+2, y=foo, z=g())]", Language.PYTHON).calls().get(0));
-        assertEquals(java.util.Map.of("f", java.util.Map.of()), Decoder.decode("f(1)", Language.PYTHON).calls().get(0),
+        assertEquals(Map.of("f", Map.of()), Decoder.decode("f(1)", Language.PYTHON).calls().get(0),
                 "positional arguments are dropped");
         assertEquals(true, Decoder.decode("[f(x=lambda y: y)]", Language.PYTHON).failed());
     }

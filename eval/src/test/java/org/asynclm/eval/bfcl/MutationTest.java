@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.asynclm.cml.CmlWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -129,7 +130,7 @@ class MutationTest {
     }
 
     /** Matching is greedy, as in BFCL: a ground-truth call that accepts two companies can take another's output. */
-    @org.junit.jupiter.api.Test
+    @Test
     void greedyMatchingFailsWhereBfclDoes() throws Exception {
         BfclEntry e = new BfclData(CheckerVectorsTest.BFCL).entries("parallel", true).stream()
                 .filter(x -> x.id().equals("parallel_178")).findFirst().orElseThrow();
@@ -147,7 +148,7 @@ class MutationTest {
                 s.ast("parallel", e, new TextNode(reversed)).errorType());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void relevanceRules() {
         BfclScorer s = new BfclScorer(false);
         assertTrue(s.relevance("irrelevance", new TextNode("I cannot help with that.")).valid());

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +82,7 @@ class SourceLanguagesTest {
         return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
     }
 
-    private static String join(JsonNode array, java.util.function.Function<JsonNode, String> f) {
+    private static String join(JsonNode array, Function<JsonNode, String> f) {
         List<String> out = new ArrayList<>();
         array.forEach(x -> out.add(f.apply(x)));
         return String.join(", ", out);

@@ -3,6 +3,7 @@ package org.asynclm.eval.latency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
@@ -17,7 +18,7 @@ public class LatencyExperimentTest {
     private static final List<Method> ALL = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC_NAIVE, Method.ASYNC);
 
     public static List<Scenario> parallel(int n) {
-        List<Scenario> out = new java.util.ArrayList<>();
+        List<Scenario> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(SyntheticScenarios.parallel(2 + i % 7, LatencyDistribution.PAPER_EVAL_TOOLS, i));
         }
@@ -25,7 +26,7 @@ public class LatencyExperimentTest {
     }
 
     static List<Scenario> multiStepParallel(int n) {
-        List<Scenario> out = new java.util.ArrayList<>();
+        List<Scenario> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add(SyntheticScenarios.multiStepParallel(LatencyDistribution.PAPER_EVAL_TOOLS, i));
         }
@@ -69,7 +70,7 @@ public class LatencyExperimentTest {
         LatencyExperiment.Result local = run("synthetic-multi-step-parallel", multiStepParallel(60),
                 CostModel.local(5, 0));
         LatencyExperiment.Result cloud = run("synthetic-multi-step-parallel", multiStepParallel(60),
-                new CostModel(5_000_000, 0, CostModel.Deployment.CLOUD, 310_000_000, 0));
+                new CostModel(5_000_000, 0, CostModel.Deployment.CLOUD, 310_000_000));
         cloud.stats().forEach(st -> assertEquals(1.0, st.orderRate(), "teacher respects dependencies"));
         double localAsync = local.stats().get(3).speedupVsSync();
         double cloudAsync = cloud.stats().get(3).speedupVsSync();

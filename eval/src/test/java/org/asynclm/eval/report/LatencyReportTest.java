@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynclm.eval.latency.LatencyExperiment;
+import org.asynclm.eval.latency.LatencyExperimentTest;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.sim.Simulator;
@@ -25,7 +26,7 @@ class LatencyReportTest {
         List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC);
         CostModel cost = CostModel.local(5, 0);
         Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 2, 100_000);
-        var scenarios = org.asynclm.eval.latency.LatencyExperimentTest.parallel(20);
+        var scenarios = LatencyExperimentTest.parallel(20);
         LatencyExperiment.Result r = LatencyExperiment.run("synthetic-parallel", scenarios, sim, cost, "lpt", 2,
                 "30:500:110", "byte", methods, i -> { });
         var entry = new LatencyReport.Entry(r, LatencyExperiment.timelines(r.medianScenario().scenario(), sim, methods));

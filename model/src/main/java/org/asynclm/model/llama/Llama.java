@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.runtime.BadInputException;
@@ -263,7 +264,7 @@ public final class Llama implements AutoCloseable {
     public float[][] forward(Cache cache, int[] ids) {
         cache.swapIn();
         int start = cache.length;
-        int[] positions = java.util.stream.IntStream.range(start, start + ids.length).toArray();
+        int[] positions = IntStream.range(start, start + ids.length).toArray();
         return forward(cache, ids, positions, causalMask(start, ids.length));
     }
 

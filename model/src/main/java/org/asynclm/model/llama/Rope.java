@@ -1,5 +1,7 @@
 package org.asynclm.model.llama;
 
+import java.util.stream.IntStream;
+
 /**
  * Rotary position embedding frequencies as transformers computes them, including Llama 3's frequency-dependent
  * scaling: long wavelengths are divided by {@code factor}, short ones kept, the band between interpolated.
@@ -36,7 +38,7 @@ final class Rope {
 
     /** cos and sin tables [count][headDim] for positions start..start+count-1 (the halves repeated, as in HF). */
     static float[][] table(double[] inv, int start, int count, boolean sine) {
-        return table(inv, java.util.stream.IntStream.range(start, start + count).toArray(), sine);
+        return table(inv, IntStream.range(start, start + count).toArray(), sine);
     }
 
     /** cos and sin tables [positions.length][headDim] for the given positions. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,9 +77,9 @@ public final class Checkpoint {
         if (t == null) {
             throw new BadInputException("checkpoint: tensor '" + name + "' is missing");
         }
-        if (!java.util.Arrays.equals(t.shape(), expectedShape)) {
+        if (!Arrays.equals(t.shape(), expectedShape)) {
             throw new BadInputException(t.file() + ": tensor '" + name + "' has shape "
-                    + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(expectedShape));
+                    + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expectedShape));
         }
         return Safetensors.readFloats(t);
     }

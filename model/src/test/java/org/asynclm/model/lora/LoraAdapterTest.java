@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.asynclm.model.llama.GoldenLogits;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.TinyModel;
@@ -138,31 +141,31 @@ class LoraAdapterTest {
     @Test
     void badAdaptersAreOneLineNamingTheFileAndField() throws Exception {
         assertEquals(dir + ": no adapter_config.json (not a PEFT adapter directory)", message(dir));
-        java.util.Map<Path, String> expected = new java.util.LinkedHashMap<>();
+        Map<Path, String> expected = new LinkedHashMap<>();
         expected.put(brokenCopy("tiny", "r", 0), "adapter_config.json: r: must be a positive integer, got 0");
-        expected.put(brokenCopy("tiny", "target_modules", java.util.List.of("q_proj", "embed_tokens")),
+        expected.put(brokenCopy("tiny", "target_modules", List.of("q_proj", "embed_tokens")),
                 "adapter_config.json: target_modules: 'embed_tokens' is not one of");
         expected.put(brokenCopy("tiny", "use_dora", true), "adapter_config.json: use_dora: true: DoRA is not supported");
         expected.put(brokenCopy("tiny", "peft_type", "IA3"), "adapter_config.json: peft_type: 'IA3', only LORA is supported");
-        expected.put(brokenCopy("tiny", "modules_to_save", java.util.List.of("lm_head")),
+        expected.put(brokenCopy("tiny", "modules_to_save", List.of("lm_head")),
                 "adapter_config.json: modules_to_save: [\"lm_head\"]: extra trained modules are not supported");
-        expected.put(brokenCopy("tiny-gqa", "target_modules", java.util.List.of("q_proj")),
+        expected.put(brokenCopy("tiny-gqa", "target_modules", List.of("q_proj")),
                 "adapter_model.safetensors: tensor 'base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight' "
                         + "is not a LoRA factor of a target in adapter_config.json [q_proj]");
-        expected.put(brokenCopy("tiny", "trainable_token_indices", java.util.Map.of("lm_head", java.util.List.of(1))),
+        expected.put(brokenCopy("tiny", "trainable_token_indices", Map.of("lm_head", List.of(1))),
                 "adapter_config.json: trainable_token_indices: {\"lm_head\":[1]}: only embed_tokens rows are supported");
-        expected.put(brokenCopy("tiny", "trainable_token_indices", java.util.List.of(261)),
+        expected.put(brokenCopy("tiny", "trainable_token_indices", List.of(261)),
                 "adapter_model.safetensors: tensor '" + LoraAdapter.TOKEN_ROWS + "' is missing");
         // options that change which weights the adapter touches: refused by name rather than applied wrongly
-        expected.put(brokenCopy("tiny", "layers_to_transform", java.util.List.of(0)),
+        expected.put(brokenCopy("tiny", "layers_to_transform", List.of(0)),
                 "adapter_config.json: layers_to_transform: [0]: adapting only some layers is not supported");
-        expected.put(brokenCopy("tiny", "exclude_modules", java.util.List.of("v_proj")),
+        expected.put(brokenCopy("tiny", "exclude_modules", List.of("v_proj")),
                 "adapter_config.json: exclude_modules: [\"v_proj\"]: excluding modules is not supported");
-        expected.put(brokenCopy("tiny", "layer_replication", java.util.List.of(java.util.List.of(0, 1))),
+        expected.put(brokenCopy("tiny", "layer_replication", List.of(List.of(0, 1))),
                 "adapter_config.json: layer_replication: [[0,1]]: layer replication is not supported");
         expected.put(brokenCopy("tiny", "use_qalora", true), "adapter_config.json: use_qalora: true: QALoRA is not");
         expected.put(brokenCopy("tiny", "lora_bias", true), "adapter_config.json: lora_bias: true: a LoRA bias term");
-        expected.put(brokenCopy("tiny", "target_parameters", java.util.List.of("mlp.experts.down_proj")),
+        expected.put(brokenCopy("tiny", "target_parameters", List.of("mlp.experts.down_proj")),
                 "adapter_config.json: target_parameters: [\"mlp.experts.down_proj\"]: adapting parameters");
         for (var e : expected.entrySet()) {
             String m = message(e.getKey());

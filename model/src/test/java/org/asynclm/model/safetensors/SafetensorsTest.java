@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,10 +164,10 @@ class SafetensorsTest {
         Path f = dir.resolve("t.safetensors");
         Safetensors.write(f, Map.of("w", new Safetensors.Tensor(DType.F32, new long[] {8}, new float[8])), Map.of());
         byte[] all = Files.readAllBytes(f);
-        Files.write(f, java.util.Arrays.copyOf(all, all.length - 4));
+        Files.write(f, Arrays.copyOf(all, all.length - 4));
         String m = assertThrows(BadInputException.class, () -> Safetensors.index(f)).getMessage();
         assertTrue(m.startsWith(f + ": tensor 'w': data ends at byte "), m);
-        Files.write(f, java.util.Arrays.copyOf(all, 5));
+        Files.write(f, Arrays.copyOf(all, 5));
         assertTrue(assertThrows(BadInputException.class, () -> Safetensors.index(f)).getMessage()
                 .startsWith(f + ": truncated safetensors file"));
         assertEquals(dir + ": no model.safetensors and no model.safetensors.index.json",

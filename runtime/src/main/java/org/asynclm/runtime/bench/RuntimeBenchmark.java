@@ -90,7 +90,7 @@ public final class RuntimeBenchmark {
         };
         try (VirtualToolExecutor executor = new VirtualToolExecutor(clock, 0)) {
             Session session = new Session(engine, tokenizer, clock, executor, Map.of("noop", noop),
-                    new SessionConfig(Method.ASYNC, new CostModel(0, 0, CostModel.Deployment.LOCAL, 0, 0),
+                    new SessionConfig(Method.ASYNC, new CostModel(0, 0, CostModel.Deployment.LOCAL, 0),
                             CacheCosts.SINGLE_USER, script.length + 1), Timeline.NONE);
             Outcome outcome = session.run(new int[] {0});
             if (outcome.endState() != EndState.DONE || !outcome.errors().isEmpty()) {

@@ -12,14 +12,18 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.asynclm.runtime.BadInputException;
@@ -135,7 +139,7 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
             return new Located((ObjectNode) tree, lines);
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage().lines().findFirst().orElse("");
-            if (m.contains("Invalid UTF-8") || e.getCause() instanceof java.io.CharConversionException) {
+            if (m.contains("Invalid UTF-8") || e.getCause() instanceof CharConversionException) {
                 throw new BadInputException(file + ":" + e.getLocation().getLineNr() + ": not UTF-8 text");
             }
             if (m.startsWith("Duplicate field '")) {
@@ -250,12 +254,12 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         if (t == double[].class) {
             return "[min, max]";
         }
-        if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) {
+        if (t.isArray() || Collection.class.isAssignableFrom(t)) {
             return "a list";
         }
         if (t.isEnum()) {
-            return "one of " + java.util.Arrays.stream(t.getEnumConstants())
-                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList();
+            return "one of " + Arrays.stream(t.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
         }
         return "a mapping of keys";
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.asynclm.cml.CmlToken;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.clock.VirtualClock;
 
@@ -49,7 +50,7 @@ public final class VirtualInbox implements Inbox {
 
     @Override
     public void postUser(String text, long at) {
-        schedule(new Interrupt(org.asynclm.cml.CmlToken.USER_ID, CmlWriter.json(text), Interrupt.Kind.USER, null,
+        schedule(new Interrupt(CmlToken.USER_ID, CmlWriter.json(text), Interrupt.Kind.USER, null,
                 nextSeq(), at, at));
     }
 

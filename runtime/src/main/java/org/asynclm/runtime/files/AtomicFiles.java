@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 
 /**
  * Writes an output so that it is never seen half-written: into a temporary file beside it, which is renamed into
@@ -98,17 +100,17 @@ public final class AtomicFiles {
      * so that a kill during the deletion leaves a leftover that looks like one, never a torn original.
      */
     public static void removeTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Path doomed = p;
         String name = p.getFileName().toString();
-        if (!name.startsWith(".deleting-") && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!name.startsWith(".deleting-") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             doomed = p.resolveSibling(".deleting-" + name + "-" + System.nanoTime());
             Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
         }
         try (var tree = Files.walk(doomed)) {
-            for (Path f : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
         }

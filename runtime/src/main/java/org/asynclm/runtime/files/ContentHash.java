@@ -2,6 +2,8 @@ package org.asynclm.runtime.files;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -9,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * SHA-256 of what an artifact was made from, for provenance: a file's bytes, or a model directory's files by name
@@ -30,7 +33,7 @@ public final class ContentHash {
      * {@code sha256:HEX} over the regular files directly in {@code dir} whose names {@code include} accepts, in name
      * order, each as its name, a zero byte and its bytes.
      */
-    public static String ofDirectory(Path dir, java.util.function.Predicate<String> include) throws IOException {
+    public static String ofDirectory(Path dir, Predicate<String> include) throws IOException {
         List<Path> files;
         try (var list = Files.list(dir)) {
             files = list.filter(Files::isRegularFile).filter(p -> include.test(p.getFileName().toString()))
@@ -38,7 +41,7 @@ public final class ContentHash {
         }
         MessageDigest digest = sha256();
         for (Path f : files) {
-            digest.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             update(digest, f);
         }
@@ -53,7 +56,7 @@ public final class ContentHash {
 
     private static void update(MessageDigest digest, Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
     }
 

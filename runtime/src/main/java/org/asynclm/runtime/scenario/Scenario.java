@@ -22,7 +22,7 @@ public record Scenario(String name, String userPrompt, List<ScenarioCall> calls,
 
     public Scenario {
         calls = List.copyOf(calls);
-        followUps = followUps.stream().sorted(java.util.Comparator.comparingLong(FollowUp::atNanos)).toList();
+        followUps = followUps.stream().sorted(Comparator.comparingLong(FollowUp::atNanos)).toList();
         validate(calls);
         validateFollowUps(calls, followUps);
     }

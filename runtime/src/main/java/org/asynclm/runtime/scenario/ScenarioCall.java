@@ -1,6 +1,8 @@
 package org.asynclm.runtime.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
 public record ScenarioCall(String id, String function, Map<String, Object> arguments, List<String> deps,
                            long estimatedNanos, long execNanos, JsonNode result) {
     public ScenarioCall {
-        arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
+        arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
         deps = List.copyOf(deps);
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
@@ -236,7 +237,7 @@ public final class ScenarioJson {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!allowed.contains(k)) {
-                    throw error(at + "/" + k, "unknown field (expected one of " + new java.util.TreeSet<>(allowed) + ")");
+                    throw error(at + "/" + k, "unknown field (expected one of " + new TreeSet<>(allowed) + ")");
                 }
             }
         }

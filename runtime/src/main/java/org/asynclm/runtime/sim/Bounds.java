@@ -1,9 +1,11 @@
 package org.asynclm.runtime.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioCall;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -16,9 +18,9 @@ public record Bounds(Scenario scenario, List<ScenarioCall> calls, Map<String, Lo
 
     public static Bounds of(Scenario scenario, Tokenizer tokenizer, long tpotNanos) {
         Map<String, Long> g = new HashMap<>();
-        Map<String, com.fasterxml.jackson.databind.JsonNode> results = scenario.trueResults();
+        Map<String, JsonNode> results = scenario.trueResults();
         for (ScenarioCall c : scenario.calls()) {
-            String block = org.asynclm.cml.CmlWriter.call(c.id(), c.function(), Scenario.resolve(c, results));
+            String block = CmlWriter.call(c.id(), c.function(), Scenario.resolve(c, results));
             g.put(c.id(), tokenizer.count(block) * tpotNanos);
         }
         return new Bounds(scenario, scenario.calls(), g);

@@ -1,6 +1,7 @@
 package org.asynclm.runtime.teacher;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ public interface Policy {
                         List<ScenarioCall> out = new ArrayList<>(ready);
                         out.sort(Comparator.comparing(c -> index.get(c.id())));
                         for (int i = out.size() - 1; i > 0; i--) {
-                            java.util.Collections.swap(out, i, rng.nextInt(i + 1));
+                            Collections.swap(out, i, rng.nextInt(i + 1));
                         }
                         return out;
                     }

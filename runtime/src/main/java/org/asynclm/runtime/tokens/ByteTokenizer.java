@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,14 +60,14 @@ public final class ByteTokenizer implements Tokenizer {
             int cp = text.codePointAt(i);
             byte[] bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
             if (n + bytes.length + (text.length() - i) > out.length) {
-                out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + bytes.length + text.length() - i));
+                out = Arrays.copyOf(out, Math.max(out.length * 2, n + bytes.length + text.length() - i));
             }
             for (byte b : bytes) {
                 out[n++] = b & 0xff;
             }
             i += Character.charCount(cp);
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.asynclm.runtime.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class ScenarioJsonTest {
                   {"id": "b", "function": "get", "arguments": {"item": {"$ref": "a", "path": "/id"}}, "exec_ms": 50}
                 ]}""");
         Scenario s = ScenarioJson.read(f);
-        assertEquals(java.util.List.of("a"), s.call("b").deps());
+        assertEquals(List.of("a"), s.call("b").deps());
         assertEquals("[CALL]b[HEAD]get(item=7)[END]", s.callBlock(s.call("b")));
         assertEquals(100_000_000L, s.call("a").estimatedNanos());
         assertEquals("Done.", s.finalAnswer());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class SyntheticScenarios {
             throw new IllegalArgumentException("--chains and --length must be at least 1");
         }
         int[] lengths = new int[k];
-        java.util.Arrays.fill(lengths, length);
+        Arrays.fill(lengths, length);
         return chains(lengths, "chains-" + k + "x" + length + "-seed" + seed, latency, new SplittableRandom(seed));
     }
 

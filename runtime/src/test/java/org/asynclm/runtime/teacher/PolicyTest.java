@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
@@ -26,7 +29,7 @@ class PolicyTest {
     void criticalPathFindsTheOrderLptMisses() {
         Scenario s = new Scenario("abc", "", List.of(
                 call("a", List.of(), 100), call("b", List.of(), 150), call("c", List.of("a"), 400)), "Done.");
-        List<String> orders = new java.util.ArrayList<>();
+        List<String> orders = new ArrayList<>();
         long[] makespan = new long[2];
         String[] policies = {"lpt", "critical-path"};
         for (int k = 0; k < 2; k++) {
@@ -40,13 +43,22 @@ class PolicyTest {
         assertEquals(740_000_000L, makespan[1], "a 0-120 done 220, wait, c 220-340 done 740, b 340-460 done 610");
     }
 
+    /** The same seed gives the same order; other seeds give other orders, most of them not LPT's. */
     @Test
     void randomPolicyIsSeeded() {
         Scenario s = new Scenario("r", "", List.of(call("a", List.of(), 1), call("b", List.of(), 2),
                 call("c", List.of(), 3), call("d", List.of(), 4)), "Done.");
-        Policy p1 = Policy.create("random", s, c -> 0, 5);
-        Policy p2 = Policy.create("random", s, c -> 0, 5);
-        assertEquals(p1.order(s.calls()), p2.order(s.calls()));
+        List<ScenarioCall> lpt = Policy.create("lpt", s, c -> 0, 0).order(s.calls());
+        Set<List<ScenarioCall>> seen = new HashSet<>();
+        int notLpt = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            List<ScenarioCall> order = Policy.create("random", s, c -> 0, seed).order(s.calls());
+            assertEquals(order, Policy.create("random", s, c -> 0, seed).order(s.calls()), "seed " + seed);
+            seen.add(order);
+            notLpt += order.equals(lpt) ? 0 : 1;
+        }
+        assertTrue(seen.size() >= 5, "20 seeds gave " + seen.size() + " orders of 24");
+        assertTrue(notLpt >= 15, notLpt + " of 20 orders differ from LPT's");
     }
 
     private static ScenarioCall call(String id, List<String> deps, long ms) {

@@ -30,7 +30,7 @@ class ChromeTraceTest {
         for (Method m : new Method[] {Method.SYNC, Method.ASYNC}) {
             TraceRecorder rec = new TraceRecorder();
             sim.run(s, m, rec);
-            runs.put(m.cliName(), rec);
+            runs.put(m.id(), rec);
         }
         Path f = dir.resolve("t.json");
         ChromeTrace.write(f, runs);

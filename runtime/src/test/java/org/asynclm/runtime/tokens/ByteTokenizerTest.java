@@ -3,6 +3,7 @@ package org.asynclm.runtime.tokens;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,8 @@ class ByteTokenizerTest {
         for (int id : ids) {
             back.append(d.next(id));
         }
-        String expected = new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.charset.StandardCharsets.UTF_8); // lone surrogates become U+FFFD, as UTF-8 requires
+        String expected = new String(s.getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8); // lone surrogates become U+FFFD, as UTF-8 requires
         assertEquals(expected, back.toString());
     }
 }

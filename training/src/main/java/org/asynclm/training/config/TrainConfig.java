@@ -1,5 +1,6 @@
 package org.asynclm.training.config;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import org.asynclm.runtime.config.YamlConfig;
  * Everything that decides a training run; see {@code defaults.yaml} for each key's meaning and default. As JSON (in a
  * checkpoint's trainer state) it is its keys alone: {@link #isLora} is no key, since {@code lora} is the LoRA settings.
  */
-@com.fasterxml.jackson.annotation.JsonAutoDetect(
-        isGetterVisibility = com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
+@JsonAutoDetect(
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record TrainConfig(String baseModel, String trainData, String evalData, double evalFraction, int evalEvery,
                           int evalRows, String device, String method, Lora lora, int maxLength, String overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
@@ -153,7 +154,7 @@ public final class TraceExamples {
     }
 
     private static Example truncate(Example e, int length) {
-        return new Example(java.util.Arrays.copyOf(e.ids(), length), java.util.Arrays.copyOf(e.trained(), length),
+        return new Example(Arrays.copyOf(e.ids(), length), Arrays.copyOf(e.trained(), length),
                 e.line());
     }
 
@@ -167,21 +168,21 @@ public final class TraceExamples {
         void add(int[] more, boolean train) {
             if (n + more.length > ids.length) {
                 int size = Math.max(2 * ids.length, n + more.length);
-                ids = java.util.Arrays.copyOf(ids, size);
-                mask = java.util.Arrays.copyOf(mask, size);
+                ids = Arrays.copyOf(ids, size);
+                mask = Arrays.copyOf(mask, size);
             }
             System.arraycopy(more, 0, ids, n, more.length);
-            java.util.Arrays.fill(mask, n, n + more.length, train);
+            Arrays.fill(mask, n, n + more.length, train);
             n += more.length;
             trained += train ? more.length : 0;
         }
 
         int[] ids() {
-            return java.util.Arrays.copyOf(ids, n);
+            return Arrays.copyOf(ids, n);
         }
 
         boolean[] mask() {
-            return java.util.Arrays.copyOf(mask, n);
+            return Arrays.copyOf(mask, n);
         }
     }
 }

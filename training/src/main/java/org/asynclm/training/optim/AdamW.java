@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.model.safetensors.TensorInfo;
@@ -78,7 +79,7 @@ public final class AdamW implements AutoCloseable {
      * {@link #step()} they are the whole state.
      */
     public Map<String, Safetensors.Tensor> state() {
-        Map<String, Safetensors.Tensor> out = new java.util.TreeMap<>();
+        Map<String, Safetensors.Tensor> out = new TreeMap<>();
         moments.forEach((name, mv) -> {
             long[] shape = mv[0].getShape().getShape();
             out.put(name + ".exp_avg", new Safetensors.Tensor(DType.F32, shape, mv[0].toFloatArray()));

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Set;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.training.config.TrainConfig;
 import org.asynclm.training.data.TrainingSet;
@@ -28,7 +31,7 @@ public record TrainerState(int step, int steps, String mode, String baseModel, S
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Keys a resumed run may change: they decide what is written and measured, not what is learned. */
-    private static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("save_every", "keep", "eval_every",
+    private static final Set<String> MAY_CHANGE = Set.of("save_every", "keep", "eval_every",
             "eval_rows", "device", "task_eval");
 
     /** The state after {@code step} of {@code steps}, whose training loss was {@code loss}. */
@@ -77,7 +80,7 @@ public record TrainerState(int step, int steps, String mode, String baseModel, S
     public static TrainerState read(Path file) throws BadInputException {
         try {
             return JSON.readValue(file.toFile(), TrainerState.class);
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        } catch (FileNotFoundException | NoSuchFileException e) {
             throw new BadInputException(file + ": no such file (is it a checkpoint of a train run?)");
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: "

@@ -1,6 +1,7 @@
 package org.asynclm.training.run;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ public final class TrainingRun {
     private static void requireDevice(String name) throws BadInputException {
         Device device = device(name);
         if (device.isGpu()) {
-            int gpus = ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount();
+            int gpus = Engine.getEngine("PyTorch").getGpuCount();
             if (device.getDeviceId() >= gpus) {
                 throw new BadInputException("device: " + name + " is not available: this machine has " + gpus
                         + " CUDA device" + (gpus == 1 ? "" : "s") + " that PyTorch can use");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -115,17 +116,17 @@ class TraceExamplesTest {
                 error(withSegment(good, 0, "[INTR]a[HEAD]{}[END]")));
         assertEquals("assistant[3]: an interrupt inside a block the model has not closed",
                 error(withSegment(good, 2, "[TRAP]")));
-        com.fasterxml.jackson.databind.node.ObjectNode t = (com.fasterxml.jackson.databind.node.ObjectNode)
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(good);
+        ObjectNode t = (ObjectNode)
+                new ObjectMapper().readTree(good);
         int last = t.get("assistant").size() - 1;
         assertEquals("assistant: the turn ends inside an unclosed block",
                 error(withSegment(good, last, "[CALL]z[HEAD]f(")));
     }
 
     private static String withSegment(String trace, int index, String text) throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = new ObjectMapper();
         var t = json.readTree(trace);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) t.get("assistant").get(index)).put("text", text);
+        ((ObjectNode) t.get("assistant").get(index)).put("text", text);
         return json.writeValueAsString(t);
     }
 }

@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.files.ContentHash;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.stop.StoppedException;
 import org.asynclm.training.config.TrainConfig;
@@ -152,7 +155,7 @@ class TrainingRunTest {
         TrainConfig c = config(4, "save_every=2");
         TrainingRun.prepare(c, run, null, false).run(new TrainingRun.Observer() { });
         Path checkpoint = run.resolve("checkpoint-2");
-        org.asynclm.runtime.files.AtomicFiles.removeTree(run.resolve("checkpoint-4"));
+        AtomicFiles.removeTree(run.resolve("checkpoint-4"));
         try (FileChannel ch = FileChannel.open(checkpoint.resolve(TrainingCheckpoint.OPTIMIZER),
                 StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() / 2);
@@ -183,7 +186,7 @@ class TrainingRunTest {
         TrainConfig c = config(4, "save_every=2", "train_data=\"" + traces + "\"");
         TrainingRun.prepare(c, run, null, false).run(new TrainingRun.Observer() { });
         TrainerState state = TrainingCheckpoint.open(run.resolve("checkpoint-4")).state();
-        assertEquals(org.asynclm.runtime.files.ContentHash.ofFile(traces), state.provenance().trainDataSha256());
+        assertEquals(ContentHash.ofFile(traces), state.provenance().trainDataSha256());
         assertTrue(state.provenance().baseModelSha256().startsWith("sha256:"));
         assertFalse(state.provenance().codeVersion().isBlank());
         List<String> lines = Files.readAllLines(traces);
@@ -236,7 +239,7 @@ class TrainingRunTest {
         Path run = dir.resolve("run");
         TrainConfig c = config(4, "save_every=2");
         TrainingRun.prepare(c, run, null, false).run(new TrainingRun.Observer() { });
-        org.asynclm.runtime.files.AtomicFiles.removeTree(run.resolve("checkpoint-4"));
+        AtomicFiles.removeTree(run.resolve("checkpoint-4"));
         Files.createDirectories(run.resolve(".checkpoint-4-123/sub"));
         Files.createDirectories(run.resolve(".deleting-checkpoint-1-456"));
         Files.writeString(run.resolve(".metrics.jsonl789.tmp"), "half");
@@ -256,7 +259,7 @@ class TrainingRunTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
