@@ -206,7 +206,7 @@ final class BenchCommand implements Runnable {
             double sum = Arrays.stream(seconds).sum();
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("config", config.toString());
-            o.put("method", c.method());
+            o.put("method", c.method().id());
             o.put("steps", steps);
             o.put("rows_per_step", c.gradientAccumulation());
             o.put("mean_tokens_per_step", (double) tokens / steps);
@@ -221,7 +221,7 @@ final class BenchCommand implements Runnable {
             } else {
                 Table t = new Table("config", "method", "steps", "tokens/step", "step s (median)", "tokens/s",
                         "peak RSS MB");
-                t.row(config, c.method(), steps, String.format(Locale.ROOT, "%.0f", (double) tokens / steps),
+                t.row(config, c.method().id(), steps, String.format(Locale.ROOT, "%.0f", (double) tokens / steps),
                         String.format(Locale.ROOT, "%.3f", seconds[seconds.length / 2]),
                         Math.round(tokens / sum), PeakMemory.residentMb());
                 spec.commandLine().getOut().print(t.render());

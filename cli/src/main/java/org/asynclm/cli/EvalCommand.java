@@ -24,6 +24,7 @@ import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
@@ -82,7 +83,7 @@ final class EvalCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "teacher",
                 description = "Model driving the runtime: 'teacher' (the perfect policy) or 'llama' (--model, greedy, its "
                         + "decoding charged at --tpot-ms) (default: ${DEFAULT-VALUE}).")
-        String engine;
+        EngineKind engine;
 
         @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
         Path model;
@@ -109,13 +110,10 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws BadInputException, IOException {
-            if (!engine.equals("teacher") && !engine.equals("llama")) {
-                throw new BadInputException("--engine: expected teacher or llama, got '" + engine + "'");
-            }
-            if (engine.equals("llama") && model == null) {
+            if (engine == EngineKind.LLAMA && model == null) {
                 throw new BadInputException("--engine llama needs --model DIR");
             }
-            if (engine.equals("llama") && tokenizer != null) {
+            if (engine == EngineKind.LLAMA && tokenizer != null) {
                 throw new BadInputException("--tokenizer is for the teacher engine; --engine llama counts with its model's");
             }
             if (n < 1) {
@@ -125,7 +123,7 @@ final class EvalCommand implements Runnable {
             LatencyDistribution latency = timing.latency();
             List<Scenario> scenarios = scenarios(dataset, bfclDir, n, seed, latency, userInterrupts);
             LatencyReport.Entry entry;
-            if (engine.equals("llama")) {
+            if (engine == EngineKind.LLAMA) {
                 try (StopSignals.Scope stoppable = StopSignals.cooperate();
                      Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
@@ -178,14 +176,14 @@ final class EvalCommand implements Runnable {
 
     /** With the teacher engine; {@code tokenizerName} goes into the report ("byte" or the tokenizer.json). */
     static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Tokenizer tokenizer, String tokenizerName,
-                                   long seed, CostModel cost, LatencyDistribution latency, String policy,
+                                   long seed, CostModel cost, LatencyDistribution latency, PolicyName policy,
                                    List<Method> methods) {
         return run(dataset, scenarios, new Simulator(tokenizer, cost, policy, seed, 100_000), tokenizerName, cost,
                 latency, policy, seed, methods);
     }
 
     static LatencyReport.Entry run(String dataset, List<Scenario> scenarios, Simulator sim, String tokenizerName,
-                                   CostModel cost, LatencyDistribution latency, String policy, long seed,
+                                   CostModel cost, LatencyDistribution latency, PolicyName policy, long seed,
                                    List<Method> methods) {
         LatencyExperiment.Result result;
         try (Progress p = new Progress(dataset, scenarios.size())) {

@@ -6,7 +6,7 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
-import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.teacher.PolicyName;
 import picocli.CommandLine.Option;
 
 /** The timing options shared by simulate and eval latency. */
@@ -37,7 +37,7 @@ final class LatencyOptions {
 
     @Option(names = "--policy", paramLabel = "P", defaultValue = "lpt",
             description = "Teacher's issue order: lpt, critical-path or random (default: ${DEFAULT-VALUE}).")
-    String policy;
+    PolicyName policy;
 
     List<Method> methods() throws BadInputException {
         List<Method> out = new ArrayList<>();
@@ -51,10 +51,7 @@ final class LatencyOptions {
         return out;
     }
 
-    String policy() throws BadInputException {
-        if (!Policy.NAMES.contains(policy)) {
-            throw new BadInputException("--policy: unknown policy '" + policy + "' (expected one of " + Policy.NAMES + ")");
-        }
+    PolicyName policy() {
         return policy;
     }
 

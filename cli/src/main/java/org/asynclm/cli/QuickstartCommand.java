@@ -17,6 +17,7 @@ import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.training.run.RunDirectory;
 import org.asynclm.training.run.TrainingCheckpoint;
@@ -207,7 +208,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     LatencyDistribution.PAPER_EVAL_TOOLS, null);
             for (CostModel cost : List.of(local, cloud)) {
                 entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), "byte", seed, cost,
-                        LatencyDistribution.PAPER_EVAL_TOOLS, "lpt", methods));
+                        LatencyDistribution.PAPER_EVAL_TOOLS, PolicyName.LPT, methods));
             }
         }
         EvalCommand.write(latencyDir, entries);

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.asynclm.datagen.config.Range;
 import org.asynclm.datagen.synthetic.SyntheticGenerator;
 import org.asynclm.runtime.BadInputException;
@@ -24,15 +24,16 @@ import org.asynclm.runtime.scenario.ScenarioCall;
 import org.asynclm.runtime.scenario.ScenarioJson;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs one task under Sync, Sync-Parallel, Async-Naive and Async with the teacher engine (a "
@@ -86,7 +87,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "teacher", paramLabel = "E",
             description = "teacher (a perfect policy on a virtual clock) or llama (--model on the wall clock, real "
                     + "tool threads sleeping the tools' times) (default: ${DEFAULT-VALUE}).")
-    String engine;
+    EngineKind engine;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
     Path model;
@@ -113,13 +114,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws BadInputException, IOException {
         List<Method> methodList = timing.methods();
-        String policy = timing.policy();
+        PolicyName policy = timing.policy();
         Scenario scenario = scenario();
         CostModel cost = timing.cost();
-        boolean llama = engine.equals("llama");
-        if (!llama && !engine.equals("teacher")) {
-            throw new BadInputException("--engine: expected teacher or llama, got '" + engine + "'");
-        }
+        boolean llama = engine == EngineKind.LLAMA;
         if (llama && model == null) {
             throw new BadInputException("--engine llama needs --model DIR");
         }

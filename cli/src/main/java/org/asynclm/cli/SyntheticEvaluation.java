@@ -14,6 +14,7 @@ import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
 
@@ -32,8 +33,8 @@ final class SyntheticEvaluation {
     /** {@code maxTokens} null: twice the teacher's tokens for the task, plus 64. */
     SyntheticEvaluation(DatagenConfig tasks, Tokenizer tokenizer, Method method, Integer maxTokens)
             throws BadInputException {
-        if (!tasks.source().equals("synthetic")) {
-            throw new BadInputException("source: eval synthetic needs source synthetic, got " + tasks.source());
+        if (tasks.source() != DatagenConfig.Source.SYNTHETIC) {
+            throw new BadInputException("source: eval synthetic needs source synthetic, got " + tasks.source().id());
         }
         this.tasks = new TraceGenerator(tasks, tokenizer, "model", Sources.create(tasks));
         this.tokenizer = tokenizer;
@@ -69,7 +70,7 @@ final class SyntheticEvaluation {
         Outcome teacher = c.simulator().run(c.prepared(), method, Timeline.NONE);
         long sync = tasks.syncMakespan(c.simulator(), c.prepared(), c.cost());
         int limit = maxTokens != null ? maxTokens : 2 * teacher.generatedTokens() + 64;
-        Simulator model = new Simulator(tokenizer, c.cost(), "lpt", c.seed(), limit,
+        Simulator model = new Simulator(tokenizer, c.cost(), PolicyName.LPT, c.seed(), limit,
                 (s, m, clock, bounds) -> ModelCommand.engineUnchecked(llama));
         Outcome run = model.run(c.prepared(), method, Timeline.NONE);
         return RunCheck.of(c.task().scenario(), run, teacher, sync);

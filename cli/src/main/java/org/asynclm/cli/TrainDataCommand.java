@@ -37,7 +37,7 @@ final class TrainDataCommand implements Callable<Integer> {
 
     @Option(names = "--overlong", defaultValue = "drop", paramLabel = "drop|truncate",
             description = "What to do with a longer example (default: ${DEFAULT-VALUE}).")
-    String overlong;
+    TraceExamples.Overlong overlong;
 
     @Option(names = "--pack", paramLabel = "N", description = "Pack examples into rows of N tokens (default: --max-length).")
     Integer pack;
@@ -50,11 +50,7 @@ final class TrainDataCommand implements Callable<Integer> {
         if (maxLength < 1) {
             throw new BadInputException("--max-length must be at least 1");
         }
-        TraceExamples.Overlong policy = switch (overlong) {
-            case "drop" -> TraceExamples.Overlong.DROP;
-            case "truncate" -> TraceExamples.Overlong.TRUNCATE;
-            default -> throw new BadInputException("--overlong: expected drop or truncate, got '" + overlong + "'");
-        };
+        TraceExamples.Overlong policy = overlong;
         int rowLength = pack != null ? pack : maxLength;
         if (rowLength < maxLength) {
             throw new BadInputException("--pack " + rowLength + " is shorter than --max-length " + maxLength);

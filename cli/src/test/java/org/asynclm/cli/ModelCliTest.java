@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.asynclm.model.lora.LoraAdapter;
-import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +88,8 @@ class ModelCliTest {
         CliTest.Result bad = CliTest.run("train-data", "--traces", traces, "--model", model.toString(), "--overlong",
                 "cut");
         assertEquals(2, bad.code());
-        assertEquals("asynclm: --overlong: expected drop or truncate, got 'cut'", bad.err().strip());
+        assertEquals("asynclm: Invalid value for option '--overlong': must be one of [drop, truncate], got 'cut' "
+                + "(see 'asynclm train-data --help')", bad.err().strip());
     }
 
     /** Two passes over the three fixture traces: the second pass must find them easier than the first. */
@@ -177,7 +178,7 @@ class ModelCliTest {
         float[] start = Safetensors.readFloats(
                 Safetensors.index(run.resolve("adapter-init/adapter_model.safetensors"))
                         .get(LoraAdapter.TOKEN_ROWS));
-        float[] embedding = Checkpoint.open(model).floats("model.embed_tokens.weight",
+        float[] embedding = WeightFiles.open(model).floats("model.embed_tokens.weight",
                 266, 128);
         double mean = 0;
         for (int v = 0; v < 266; v++) {

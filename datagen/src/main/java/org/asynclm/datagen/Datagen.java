@@ -47,7 +47,7 @@ public final class Datagen {
     private Datagen() {
     }
 
-    public static Summary write(TraceGenerator generator, int n, String format, Path out, int threads,
+    public static Summary write(TraceGenerator generator, int n, DatagenConfig.Format format, Path out, int threads,
                                 IntConsumer progress) throws IOException {
         Totals totals = new Totals();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
@@ -59,7 +59,7 @@ public final class Datagen {
         return totals.summary(n);
     }
 
-    private static void writeInOrder(TraceGenerator generator, int n, String format, Path file, int threads,
+    private static void writeInOrder(TraceGenerator generator, int n, DatagenConfig.Format format, Path file, int threads,
                                      ExecutorService pool, Totals totals, IntConsumer progress) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             ArrayDeque<Future<List<String>>> inFlight = new ArrayDeque<>();
@@ -120,7 +120,7 @@ public final class Datagen {
     private static final ObjectMapper PROVENANCE = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-    private static List<String> chunk(TraceGenerator g, int from, int to, String format, Totals totals) {
+    private static List<String> chunk(TraceGenerator g, int from, int to, DatagenConfig.Format format, Totals totals) {
         List<String> lines = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             Trace t = g.generate(i);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 
 /** Traces per second and assistant tokens per second of a full datagen run, the file written to a scratch dir. */
@@ -22,7 +23,7 @@ public final class DatagenBenchmark {
      * fifth of full speed while C2 compiles) and the median of the rest by traces/s is reported, since single
      * rounds on a shared machine vary by a fifth.
      */
-    public static Result run(TraceGenerator generator, int n, String format, int threads, int rounds)
+    public static Result run(TraceGenerator generator, int n, DatagenConfig.Format format, int threads, int rounds)
             throws IOException {
         Path dir = Files.createTempDirectory("asynclm-bench");
         try {

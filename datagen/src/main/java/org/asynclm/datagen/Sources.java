@@ -12,7 +12,7 @@ public final class Sources {
     }
 
     public static TaskSource create(DatagenConfig c) throws BadInputException {
-        if (c.source().equals("synthetic")) {
+        if (c.source() == DatagenConfig.Source.SYNTHETIC) {
             SyntheticGenerator g = new SyntheticGenerator(c.synthetic(), c.estimatedMs(), c.noise());
             return (index, rng) -> {
                 String shape = g.drawShape(rng);
@@ -20,7 +20,7 @@ public final class Sources {
             };
         }
         if (c.bfcl().dir() == null || c.bfcl().dir().isBlank()) {
-            throw new BadInputException("source " + c.source() + " needs a BFCL data directory: set bfcl.dir or "
+            throw new BadInputException("source " + c.source().id() + " needs a BFCL data directory: set bfcl.dir or "
                     + "pass --bfcl-dir");
         }
         return BfclTasks.create(c, Path.of(c.bfcl().dir()));

@@ -102,7 +102,7 @@ class TaskBpeTest {
             DatagenConfig c = ConfigLoader.load(Path.of("../configs/datagen/synthetic.yaml"),
                     List.of("n=" + n, "seed=" + seed));
             Path file = Files.createTempFile(dir, "traces", ".jsonl");
-            Datagen.write(new TraceGenerator(c, new ByteTokenizer(), "byte", Sources.create(c)), n, "native", file, 1,
+            Datagen.write(new TraceGenerator(c, new ByteTokenizer(), "byte", Sources.create(c)), n, DatagenConfig.Format.NATIVE, file, 1,
                     i -> { });
             List<JsonNode> out = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {

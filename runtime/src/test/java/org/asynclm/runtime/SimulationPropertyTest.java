@@ -17,6 +17,7 @@ import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class SimulationPropertyTest {
             LatencyDistribution lat = k % 2 == 0 ? LatencyDistribution.PAPER_EVAL_TOOLS
                     : new LatencyDistribution(1, 1000, rng.nextDouble(2, 999));
             Scenario s = SyntheticScenarios.parallel(n, lat, k);
-            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(tpot, 0), "lpt", k, 100_000);
+            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(tpot, 0), PolicyName.LPT, k, 100_000);
             Bounds b = sim.bounds(s);
             Map<Method, Outcome> o = runAll(sim, s);
             String at = s.name() + " tpot=" + tpot;
@@ -54,7 +55,7 @@ class SimulationPropertyTest {
                     : SyntheticScenarios.chains(rng.nextInt(1, 5), rng.nextInt(1, 6), LatencyDistribution.PAPER_EVAL_TOOLS, k);
             double tpot = rng.nextInt(5, 16);
             double prefill = k % 3 == 0 ? 0 : rng.nextDouble(0, 0.5);
-            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(tpot, prefill), "lpt", k, 100_000);
+            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(tpot, prefill), PolicyName.LPT, k, 100_000);
             long lb = sim.bounds(s).lowerBound();
             Map<Method, Outcome> o = runAll(sim, s);
             String at = s.name() + " tpot=" + tpot + " prefill=" + prefill;
@@ -77,7 +78,7 @@ class SimulationPropertyTest {
     void everyCallGetsExactlyOneInterruptAndNoneLandsInsideABlock() {
         for (int k = 0; k < 500; k++) {
             Scenario s = SyntheticScenarios.chains(1 + k % 4, 1 + k % 5, LatencyDistribution.PAPER_EVAL_TOOLS, k);
-            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5 + k % 20, 0.1), "lpt", k, 100_000);
+            Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5 + k % 20, 0.1), PolicyName.LPT, k, 100_000);
             for (Method m : ALL) {
                 Outcome o = sim.run(s, m, Timeline.NONE);
                 CmlParser p = new CmlParser();
@@ -111,14 +112,14 @@ class SimulationPropertyTest {
     @Test
     void sameInputsGiveTheSameOutcome() {
         Scenario s = SyntheticScenarios.chains(3, 3, LatencyDistribution.PAPER_EVAL_TOOLS, 5);
-        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0.05), "lpt", 5, 100_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0.05), PolicyName.LPT, 5, 100_000);
         assertEquals(sim.run(s, Method.ASYNC, Timeline.NONE), sim.run(s, Method.ASYNC, Timeline.NONE));
     }
 
     @Test
     void asyncNaiveRePrefillsTheWholeContextAndPaysForIt() {
         Scenario s = SyntheticScenarios.parallel(4, LatencyDistribution.PAPER_EVAL_TOOLS, 3);
-        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0.2), "lpt", 3, 100_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0.2), PolicyName.LPT, 3, 100_000);
         Outcome naive = sim.run(s, Method.ASYNC_NAIVE, Timeline.NONE);
         Outcome async = sim.run(s, Method.ASYNC, Timeline.NONE);
         assertTrue(naive.prefillTokens() > 10 * async.prefillTokens());
@@ -130,8 +131,8 @@ class SimulationPropertyTest {
     void cloudDeploymentChargesARestartToEveryMethodButAsync() {
         Scenario s = SyntheticScenarios.parallel(3, LatencyDistribution.PAPER_EVAL_TOOLS, 9);
         CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD, CostModel.msToNanos(310));
-        Simulator local = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), "lpt", 9, 100_000);
-        Simulator remote = new Simulator(new ByteTokenizer(), cloud, "lpt", 9, 100_000);
+        Simulator local = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 9, 100_000);
+        Simulator remote = new Simulator(new ByteTokenizer(), cloud, PolicyName.LPT, 9, 100_000);
         long restart = CostModel.msToNanos(310);
         assertEquals(local.run(s, Method.SYNC, Timeline.NONE).makespanNanos() + 3 * restart,
                 remote.run(s, Method.SYNC, Timeline.NONE).makespanNanos());

@@ -22,6 +22,7 @@ import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.teacher.TeacherEngine;
 import org.asynclm.runtime.timeline.TraceRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
@@ -120,7 +121,7 @@ class WallClockTest {
         WallClock clock = new WallClock(true);
         Map<String, Tool> tools = ScenarioTools.of(s);
         Bounds b = Bounds.of(s, tokenizer, cost.tpotNanos());
-        TeacherEngine teacher = new TeacherEngine(s, Policy.create("lpt", s, b::decode, 0), m, tokenizer, clock::nanos,
+        TeacherEngine teacher = new TeacherEngine(s, Policy.create(PolicyName.LPT, s, b::decode, 0), m, tokenizer, clock::nanos,
                 b::decode);
         try (ThreadToolExecutor ex = new ThreadToolExecutor(clock, 0)) {
             TraceRecorder rec = new TraceRecorder();

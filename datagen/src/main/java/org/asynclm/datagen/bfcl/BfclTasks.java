@@ -48,9 +48,9 @@ public final class BfclTasks {
 
     public static TaskSource create(DatagenConfig c, Path dir) throws BadInputException {
         BfclData data = new BfclData(dir);
-        String split = c.bfcl().split();
+        String split = c.bfcl().split().id();
         List<Entry> pool = new ArrayList<>();
-        boolean chains = !c.source().equals("bfcl-parallel");
+        boolean chains = c.source() != DatagenConfig.Source.BFCL_PARALLEL;
         if (chains) {
             for (BfclEntry e : data.entries("multi_turn_base", true)) {
                 Entry entry = multiTurn(data, e);
@@ -67,17 +67,17 @@ public final class BfclTasks {
                 }
             }
         }
-        int needed = c.source().equals("bfcl-multi-step-parallel") ? 3 : 1;
+        int needed = c.source() == DatagenConfig.Source.BFCL_MULTI_STEP_PARALLEL ? 3 : 1;
         if (pool.size() < needed) {
-            throw new BadInputException(dir + ": the " + split + " split of " + c.source() + " has " + pool.size()
+            throw new BadInputException(dir + ": the " + split + " split of " + c.source().id() + " has " + pool.size()
                     + " usable entries; need at least " + needed);
         }
         boolean allTools = c.bfcl().tools().equals("all");
         Timing timing = new Timing(c.estimatedMs()::draw, c.noise()::draw, false);
         return switch (c.source()) {
-            case "bfcl-parallel" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), false,
+            case BFCL_PARALLEL -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), false,
                     "parallel", split, timing, rng, allTools, null);
-            case "bfcl-multi-turn" -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), true,
+            case BFCL_MULTI_TURN -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), true,
                     "multi-turn", split, timing, rng, allTools, null);
             default -> (index, rng) -> task(threeDistinct(pool, rng), true, "multi-step-parallel", split, timing, rng,
                     allTools, null);

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.config.YamlConfig;
-import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.teacher.PolicyName;
 
 /**
  * Reads a datagen config: the built-in defaults, then the user's YAML file, then {@code --set key=value}
@@ -35,11 +36,11 @@ public final class ConfigLoader {
 
     private static void validate(YamlConfig.Loaded<DatagenConfig> loaded) throws BadInputException {
         DatagenConfig c = loaded.value();
-        loaded.check(DatagenConfig.SOURCES.contains(c.source()), "source", "must be one of " + DatagenConfig.SOURCES);
+        loaded.check(c.source() != null, "source", "must be one of " + ConfigName.ids(DatagenConfig.Source.class));
         loaded.check(c.n() >= 1, "n", "must be at least 1");
-        loaded.check(Policy.NAMES.contains(c.policy()), "policy", "must be one of " + Policy.NAMES);
+        loaded.check(c.policy() != null, "policy", "must be one of " + ConfigName.ids(PolicyName.class));
         loaded.check(c.method() == Method.ASYNC || c.method() == Method.SYNC, "method", "must be async or sync");
-        loaded.check(DatagenConfig.FORMATS.contains(c.format()), "format", "must be one of " + DatagenConfig.FORMATS);
+        loaded.check(c.format() != null, "format", "must be one of " + ConfigName.ids(DatagenConfig.Format.class));
         loaded.check(c.tokenizer() != null && !c.tokenizer().isBlank(), "tokenizer", "must be 'byte' or a path");
         range(loaded, c.tpotMs(), "tpot_ms", 0, false);
         range(loaded, c.estimatedMs(), "estimated_ms", 0, false);
@@ -65,7 +66,7 @@ public final class ConfigLoader {
                 "must be between 0 and 1");
         loaded.check(s.errorRate() >= 0 && s.errorRate() <= 1, "synthetic.error_rate", "must be between 0 and 1");
         DatagenConfig.Bfcl b = c.bfcl();
-        loaded.check(List.of("train", "eval").contains(b.split()), "bfcl.split", "must be train or eval");
+        loaded.check(b.split() != null, "bfcl.split", "must be one of " + ConfigName.ids(DatagenConfig.Split.class));
         loaded.check(b.trainFraction() > 0 && b.trainFraction() < 1, "bfcl.train_fraction", "must be between 0 and 1");
         loaded.check(List.of("used", "all").contains(b.tools()), "bfcl.tools", "must be used or all");
     }

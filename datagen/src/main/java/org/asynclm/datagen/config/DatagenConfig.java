@@ -1,26 +1,32 @@
 package org.asynclm.datagen.config;
 
-import java.util.List;
 import java.util.Map;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.teacher.PolicyName;
 
 /**
  * Everything that decides a datagen run; see {@code defaults.yaml} for each key's meaning and default. {@code method}
  * is how the teacher's calls run in a trace, and so what a model trained on it does: async or sync.
  */
-public record DatagenConfig(String source, int n, long seed, String policy, Method method, String format,
+public record DatagenConfig(Source source, int n, long seed, PolicyName policy, Method method, Format format,
                             String tokenizer, Range tpotMs, Range estimatedMs, Range noise, double prefillMsPerToken,
                             int maxTokens, Synthetic synthetic, Bfcl bfcl) {
 
-    public static final List<String> SOURCES =
-            List.of("synthetic", "bfcl-parallel", "bfcl-multi-turn", "bfcl-multi-step-parallel");
-    public static final List<String> FORMATS = List.of("native", "trl", "axolotl");
+    /** Where the tasks come from: the built-in function pool, or BFCL's entries in one of three shapes. */
+    public enum Source implements ConfigName { SYNTHETIC, BFCL_PARALLEL, BFCL_MULTI_TURN, BFCL_MULTI_STEP_PARALLEL }
+
+    /** The layout of each written line: asynclm's own trace, or what TRL or Axolotl trains on. */
+    public enum Format implements ConfigName { NATIVE, TRL, AXOLOTL }
+
+    /** Which part of BFCL's entries a task may use, so that evaluation entries never reach training. */
+    public enum Split implements ConfigName { TRAIN, EVAL }
 
     public record Synthetic(Map<String, Double> shapes, Range parallelCalls, Range chains, Range chainLength,
                             Range fanInWidth, Range dagWidth, Range dagDepth, double userInterruptRate,
                             double errorRate) {
     }
 
-    public record Bfcl(String dir, String split, double trainFraction, String tools) {
+    public record Bfcl(String dir, Split split, double trainFraction, String tools) {
     }
 }

@@ -96,8 +96,8 @@ public final class TraceGenerator {
         Scenario scenario = c.task().scenario();
         Outcome teacher = c.simulator().run(c.prepared(), config.method(), Timeline.NONE);
         check(teacher, scenario);
-        String id = config.source() + "-" + config.seed() + "-" + index;
-        return new Trace(id, config.source(), c.seed(), c.task(), config.policy(), tokenizerName, c.tpotMs(),
+        String id = config.source().id() + "-" + config.seed() + "-" + index;
+        return new Trace(id, config.source().id(), c.seed(), c.task(), config.policy().id(), tokenizerName, c.tpotMs(),
                 config.prefillMsPerToken(), c.task().tools(), c.system(), teacher,
                 c.prepared().bounds(), syncMakespan(c.simulator(), c.prepared(), c.cost()), c.prepared().prompt().length);
     }

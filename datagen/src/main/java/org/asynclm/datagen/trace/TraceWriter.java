@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.runtime.CallRecord;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Segment;
@@ -31,15 +32,11 @@ public final class TraceWriter {
     private TraceWriter() {
     }
 
-    public static String line(Trace t, String format) {
-        if (format.equals("native")) {
+    public static String line(Trace t, DatagenConfig.Format format) {
+        if (format == DatagenConfig.Format.NATIVE) {
             return nativeJson(t);
         }
-        ObjectNode n = switch (format) {
-            case "trl" -> trl(t);
-            case "axolotl" -> axolotl(t);
-            default -> throw new IllegalArgumentException("unknown format " + format);
-        };
+        ObjectNode n = format == DatagenConfig.Format.TRL ? trl(t) : axolotl(t);
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException e) {

@@ -17,6 +17,7 @@ import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class LatencySetsTest {
         List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "parallel", 200, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, null);
         assertEquals(200, set.size());
-        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), "lpt", 0, 100_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 0, 100_000);
         for (Scenario s : set) {
             Bounds b = sim.bounds(s);
             long sync = sim.run(s, Method.SYNC, Timeline.NONE).makespanNanos();
@@ -45,7 +46,7 @@ class LatencySetsTest {
         long[] at = {0, 200_000_000L, 400_000_000L};
         List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "multi-step-parallel", 30, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, at);
-        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), "lpt", 0, 100_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 0, 100_000);
         for (Scenario s : set) {
             assertEquals(3, s.followUps().size());
             Outcome o = sim.run(s, Method.ASYNC, Timeline.NONE);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreAValidConfig() throws Exception {
         DatagenConfig c = ConfigLoader.load(null, List.of());
-        assertEquals("synthetic", c.source());
+        assertEquals(DatagenConfig.Source.SYNTHETIC, c.source());
         assertEquals(new Range(5, 30), c.tpotMs());
         assertEquals(new Range(1, 1000), c.estimatedMs());
         assertEquals(0.25, c.bfcl().trainFraction());
@@ -37,7 +38,7 @@ class ConfigLoaderTest {
         DatagenConfig c = ConfigLoader.load(f, List.of("synthetic.chains=[2,5]", "policy=critical-path"));
         assertEquals(7, c.n());
         assertEquals(new Range(2, 5), c.synthetic().chains());
-        assertEquals("critical-path", c.policy());
+        assertEquals(PolicyName.CRITICAL_PATH, c.policy());
         assertEquals(new Range(2, 6), c.synthetic().parallelCalls(), "untouched keys keep their defaults");
     }
 

@@ -11,6 +11,7 @@ import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.OptimalOrder;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class PolicyComparisonTest {
         SyntheticGenerator g = new SyntheticGenerator(SyntheticGenerator.shapes(new Range(2, 2), new Range(3, 3),
                 new Range(1, 5)), LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, new Range(1, 1));
         CostModel cost = CostModel.local(3, 0);
-        Simulator lpt = new Simulator(new ByteTokenizer(), cost, "lpt", 0, 100_000);
-        Simulator cp = new Simulator(new ByteTokenizer(), cost, "critical-path", 0, 100_000);
+        Simulator lpt = new Simulator(new ByteTokenizer(), cost, PolicyName.LPT, 0, 100_000);
+        Simulator cp = new Simulator(new ByteTokenizer(), cost, PolicyName.CRITICAL_PATH, 0, 100_000);
         double sumLpt = 0;
         double sumCp = 0;
         int better = 0;
@@ -58,7 +59,7 @@ class PolicyComparisonTest {
         SyntheticGenerator g = new SyntheticGenerator(SyntheticGenerator.shapes(new Range(2, 2), new Range(3, 3),
                 new Range(1, 5)), LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, new Range(1, 1));
         CostModel cost = CostModel.local(3, 0);
-        String[] policies = {"lpt", "critical-path"};
+        PolicyName[] policies = {PolicyName.LPT, PolicyName.CRITICAL_PATH};
         Simulator[] sims = {new Simulator(new ByteTokenizer(), cost, policies[0], 0, 100_000),
                 new Simulator(new ByteTokenizer(), cost, policies[1], 0, 100_000)};
         double[] sum = new double[2];

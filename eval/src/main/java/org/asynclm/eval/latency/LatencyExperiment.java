@@ -13,6 +13,7 @@ import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.timeline.TraceRecorder;
 
@@ -34,7 +35,7 @@ public final class LatencyExperiment {
     }
 
     /** What was run and what came out; {@code tokenizer} names what counted the tokens. */
-    public record Result(String dataset, CostModel cost, String policy, long seed, String toolLatency,
+    public record Result(String dataset, CostModel cost, PolicyName policy, long seed, String toolLatency,
                          String tokenizer, List<Method> methods, List<ScenarioResult> scenarios) {
 
         public List<MethodStats> stats() {
@@ -90,7 +91,7 @@ public final class LatencyExperiment {
     private LatencyExperiment() {
     }
 
-    public static Result run(String dataset, List<Scenario> scenarios, Simulator sim, CostModel cost, String policy,
+    public static Result run(String dataset, List<Scenario> scenarios, Simulator sim, CostModel cost, PolicyName policy,
                              long seed, String toolLatency, String tokenizer, List<Method> methods,
                              IntConsumer progress) {
         List<ScenarioResult> results = new ArrayList<>(scenarios.size());

@@ -48,7 +48,7 @@ public final class LatencyReport {
             settings.put("prefill_ms_per_token", r.cost().prefillNanosPerToken() / 1e6);
             settings.put("ttft_ms", r.cost().ttftNanos() / 1e6);
             settings.put("tool_latency_ms", r.toolLatency());
-            settings.put("policy", r.policy());
+            settings.put("policy", r.policy().id());
             settings.put("tokenizer", r.tokenizer());
             settings.put("seed", r.seed());
             x.put("lower_bound_mean_ms", r.meanLowerBoundMs());
@@ -128,7 +128,7 @@ public final class LatencyReport {
                 .append("</h2>\n<p>").append(r.scenarios().size()).append(" scenarios, TPOT ")
                 .append(fmt(c.tpotNanos() / 1e6)).append(" ms, prefill ").append(fmt(c.prefillNanosPerToken() / 1e6))
                 .append(" ms/token, tool latency ").append(Svg.escape(r.toolLatency())).append(" ms (min:max:mean), ")
-                .append("policy ").append(Svg.escape(r.policy())).append(", tokens counted by ")
+                .append("policy ").append(Svg.escape(r.policy().id())).append(", tokens counted by ")
                 .append(Svg.escape(r.tokenizer())).append(", seed ").append(r.seed()).append(".</p>\n");
         List<MethodStats> stats = r.stats();
         h.append(barChart(stats, r.meanLowerBoundMs()));

@@ -13,6 +13,7 @@ import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CallAccuracyTest {
     }
 
     private static CallAccuracy.Verdict run(Scenario s, String text) {
-        Simulator sim = new Simulator(TOK, CostModel.local(5, 0), "lpt", 0, 10_000, (sc, m, c, b) -> scripted(text));
+        Simulator sim = new Simulator(TOK, CostModel.local(5, 0), PolicyName.LPT, 0, 10_000, (sc, m, c, b) -> scripted(text));
         Outcome o = sim.run(s, Method.ASYNC, Timeline.NONE);
         return CallAccuracy.check(s, o);
     }

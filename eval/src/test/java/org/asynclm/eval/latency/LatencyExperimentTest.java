@@ -11,6 +11,7 @@ import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,8 @@ public class LatencyExperimentTest {
     }
 
     private static LatencyExperiment.Result run(String dataset, List<Scenario> s, CostModel cost) {
-        Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 1, 100_000);
-        return LatencyExperiment.run(dataset, s, sim, cost, "lpt", 1, "30:500:110", "byte", ALL, i -> { });
+        Simulator sim = new Simulator(new ByteTokenizer(), cost, PolicyName.LPT, 1, 100_000);
+        return LatencyExperiment.run(dataset, s, sim, cost, PolicyName.LPT, 1, "30:500:110", "byte", ALL, i -> { });
     }
 
     @Test

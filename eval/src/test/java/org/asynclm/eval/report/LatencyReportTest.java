@@ -13,6 +13,7 @@ import org.asynclm.eval.latency.LatencyExperimentTest;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +26,9 @@ class LatencyReportTest {
     void writesJsonAndASelfContainedHtmlPage() throws Exception {
         List<Method> methods = List.of(Method.SYNC, Method.SYNC_PARALLEL, Method.ASYNC);
         CostModel cost = CostModel.local(5, 0);
-        Simulator sim = new Simulator(new ByteTokenizer(), cost, "lpt", 2, 100_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), cost, PolicyName.LPT, 2, 100_000);
         var scenarios = LatencyExperimentTest.parallel(20);
-        LatencyExperiment.Result r = LatencyExperiment.run("synthetic-parallel", scenarios, sim, cost, "lpt", 2,
+        LatencyExperiment.Result r = LatencyExperiment.run("synthetic-parallel", scenarios, sim, cost, PolicyName.LPT, 2,
                 "30:500:110", "byte", methods, i -> { });
         var entry = new LatencyReport.Entry(r, LatencyExperiment.timelines(r.medianScenario().scenario(), sim, methods));
         LatencyReport.writeJson(dir.resolve("report.json"), List.of(entry));

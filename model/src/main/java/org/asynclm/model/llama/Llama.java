@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.asynclm.model.lora.LoraAdapter;
-import org.asynclm.model.safetensors.Checkpoint;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
 
 /**
@@ -61,7 +61,7 @@ public final class Llama implements AutoCloseable {
 
     public static Llama load(Path dir, Device device) throws BadInputException {
         LlamaConfig c = LlamaConfig.read(dir.resolve("config.json"));
-        Checkpoint ck = Checkpoint.open(dir);
+        WeightFiles ck = WeightFiles.open(dir);
         NDManager m = NDManager.newBaseManager(device);
         try {
             int h = c.hiddenSize();

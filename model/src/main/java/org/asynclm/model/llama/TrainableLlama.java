@@ -14,9 +14,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.asynclm.model.lora.LoraAdapter;
-import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
 
 /**
@@ -88,7 +88,7 @@ public final class TrainableLlama implements AutoCloseable {
 
     private static TrainableLlama open(Path dir, LoraAdapter adapter, Device device) throws BadInputException {
         LlamaConfig c = LlamaConfig.read(dir.resolve("config.json"));
-        Checkpoint ck = Checkpoint.open(dir);
+        WeightFiles ck = WeightFiles.open(dir);
         NDManager m = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -252,7 +252,7 @@ public final class TrainableLlama implements AutoCloseable {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         weights.forEach((name, p) -> tensors.put(name,
                 new Safetensors.Tensor(DType.F32, p.getShape().getShape(), p.toFloatArray())));
-        Safetensors.write(dir.resolve(Checkpoint.SINGLE), tensors, Map.of("format", "pt"));
+        Safetensors.write(dir.resolve(WeightFiles.SINGLE), tensors, Map.of("format", "pt"));
     }
 
     /** Writes the LoRA factors as PEFT's {@code adapter_model.safetensors} into {@code dir}. */

@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.asynclm.model.llama.LlamaConfig;
-import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.model.safetensors.TensorInfo;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
 
 /**
@@ -33,7 +33,7 @@ public final class MergedWeights {
                 projections.put(LlamaConfig.projectionWeight(i, p), c.projectionShape(p));
             }
         }
-        Checkpoint base = Checkpoint.open(baseDir);
+        WeightFiles base = WeightFiles.open(baseDir);
         Map<String, Safetensors.Tensor> out = new LinkedHashMap<>();
         int merged = 0;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {

@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.asynclm.model.safetensors.Checkpoint;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * init-model against the golden files made by transformers (tools/make_llama_golden.py): the checkpoint it writes
@@ -43,7 +43,7 @@ class TinyModelTest {
         assertArrayEquals(expected, ids, "transformers' tokenizer on our tokenizer.json gives the byte-level ids");
         LlamaConfig c = LlamaConfig.read(out.resolve("config.json"));
         assertEquals(p.config(), c);
-        Checkpoint ck = Checkpoint.open(out);
+        WeightFiles ck = WeightFiles.open(out);
         assertEquals(c.vocabSize() * (long) c.hiddenSize(),
                 ck.floats("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize()).length);
         assertEquals(c.tieWordEmbeddings(), !ck.tensors().containsKey("lm_head.weight"));

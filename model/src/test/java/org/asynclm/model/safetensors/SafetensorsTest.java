@@ -110,9 +110,9 @@ class SafetensorsTest {
                 Map.of("a", new Safetensors.Tensor(DType.F32, new long[] {2}, new float[] {1, 2})), Map.of());
         Safetensors.write(dir.resolve("model-00002-of-00002.safetensors"),
                 Map.of("b", new Safetensors.Tensor(DType.BF16, new long[] {1, 2}, new float[] {3, 4})), Map.of());
-        Files.writeString(dir.resolve(Checkpoint.INDEX), "{\"metadata\": {\"total_size\": 12}, \"weight_map\": "
+        Files.writeString(dir.resolve(WeightFiles.INDEX), "{\"metadata\": {\"total_size\": 12}, \"weight_map\": "
                 + "{\"a\": \"model-00001-of-00002.safetensors\", \"b\": \"model-00002-of-00002.safetensors\"}}");
-        Checkpoint c = Checkpoint.open(dir);
+        WeightFiles c = WeightFiles.open(dir);
         assertArrayEquals(new float[] {1, 2}, c.floats("a", 2));
         assertArrayEquals(new float[] {3, 4}, c.floats("b", 1, 2));
         String m = assertThrows(BadInputException.class, () -> c.floats("b", 2, 1)).getMessage();
@@ -129,9 +129,9 @@ class SafetensorsTest {
                 Map.of("a", new Safetensors.Tensor(DType.F32, new long[] {1}, new float[] {1})), Map.of());
         for (String shard : List.of("../../../../../../../../etc/passwd", "../../outside.safetensors", "/etc/passwd",
                 ".")) {
-            Files.writeString(checkpoint.resolve(Checkpoint.INDEX), "{\"weight_map\": {\"a\": \"" + shard + "\"}}");
-            String m = assertThrows(BadInputException.class, () -> Checkpoint.open(checkpoint)).getMessage();
-            assertEquals(checkpoint.resolve(Checkpoint.INDEX) + ": weight_map: 'a' names the shard '" + shard
+            Files.writeString(checkpoint.resolve(WeightFiles.INDEX), "{\"weight_map\": {\"a\": \"" + shard + "\"}}");
+            String m = assertThrows(BadInputException.class, () -> WeightFiles.open(checkpoint)).getMessage();
+            assertEquals(checkpoint.resolve(WeightFiles.INDEX) + ": weight_map: 'a' names the shard '" + shard
                     + "', outside the checkpoint directory", m);
         }
     }
@@ -171,6 +171,6 @@ class SafetensorsTest {
         assertTrue(assertThrows(BadInputException.class, () -> Safetensors.index(f)).getMessage()
                 .startsWith(f + ": truncated safetensors file"));
         assertEquals(dir + ": no model.safetensors and no model.safetensors.index.json",
-                assertThrows(BadInputException.class, () -> Checkpoint.open(dir)).getMessage());
+                assertThrows(BadInputException.class, () -> WeightFiles.open(dir)).getMessage());
     }
 }

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -223,6 +224,10 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         if (m.contains("must be [min, max]")) {
             return "must be [min, max]";
         }
+        if (e instanceof MismatchedInputException mi && mi.getTargetType() != null && mi.getTargetType().isEnum()
+                && !m.startsWith("Cannot map `null`")) {
+            return "must be one of " + enumIds(mi.getTargetType());
+        }
         if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             String expected = words(mi.getTargetType());
             if (m.startsWith("Cannot map `null`")) {
@@ -232,6 +237,15 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
             return "expected " + expected + (value == null ? "" : ", got '" + value + "'");
         }
         return m.lines().findFirst().orElse(m).replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+`", "a value");
+    }
+
+    /** The names a config gives an enum's constants: their {@link ConfigName#id}, or the name in lower case. */
+    private static List<String> enumIds(Class<?> t) {
+        List<String> ids = new ArrayList<>();
+        for (Object c : t.getEnumConstants()) {
+            ids.add(c instanceof ConfigName n ? n.id() : ((Enum<?>) c).name().toLowerCase(Locale.ROOT));
+        }
+        return ids;
     }
 
     /** A Java type as a config reader names it. */

@@ -12,6 +12,7 @@ import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioCall;
 import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.teacher.TeacherEngine;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -59,10 +60,10 @@ public final class OptimalOrder {
         }
         List<List<String>> orders = new ArrayList<>();
         extend(s, dependencyMasks(s), 0, new ArrayList<>(), orders);
-        Simulator.Prepared prepared = new Simulator(tokenizer, cost, "lpt", 0, maxTokens).prepare(s);
+        Simulator.Prepared prepared = new Simulator(tokenizer, cost, PolicyName.LPT, 0, maxTokens).prepare(s);
         Result best = null;
         for (List<String> order : orders) {
-            Simulator sim = new Simulator(tokenizer, cost, "lpt", 0, maxTokens, (sc, m, clock, b) ->
+            Simulator sim = new Simulator(tokenizer, cost, PolicyName.LPT, 0, maxTokens, (sc, m, clock, b) ->
                     new TeacherEngine(sc, Policy.fixed(order), m, tokenizer, clock, b::decode));
             Outcome o = sim.run(prepared, Method.ASYNC, Timeline.NONE);
             if (o.endState() != EndState.DONE) {

@@ -17,6 +17,7 @@ import org.asynclm.runtime.scenario.FollowUp;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.teacher.Policy;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.teacher.TeacherEngine;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -35,17 +36,17 @@ public final class Simulator {
 
     private final Tokenizer tokenizer;
     private final CostModel cost;
-    private final String policy;
+    private final PolicyName policy;
     private final long seed;
     private final int maxTokens;
     private final EngineFactory engines;
 
-    public Simulator(Tokenizer tokenizer, CostModel cost, String policy, long seed, int maxTokens) {
+    public Simulator(Tokenizer tokenizer, CostModel cost, PolicyName policy, long seed, int maxTokens) {
         this(tokenizer, cost, policy, seed, maxTokens, null);
     }
 
     /** {@code engines} null: the teacher with {@code policy}. */
-    public Simulator(Tokenizer tokenizer, CostModel cost, String policy, long seed, int maxTokens,
+    public Simulator(Tokenizer tokenizer, CostModel cost, PolicyName policy, long seed, int maxTokens,
                      EngineFactory engines) {
         this.tokenizer = tokenizer;
         this.cost = cost;

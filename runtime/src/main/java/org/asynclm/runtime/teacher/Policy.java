@@ -14,8 +14,6 @@ import org.asynclm.runtime.scenario.ScenarioCall;
 /** The order in which a perfect model issues the calls that are ready. */
 public interface Policy {
 
-    List<String> NAMES = List.of("lpt", "critical-path", "random");
-
     String name();
 
     /** The ready calls, first to be issued first (a Sync-Parallel bundle is written in this order). */
@@ -44,7 +42,7 @@ public interface Policy {
      * (this is how it finds a-c-b where LPT writes b-a-c). {@code random}: a seeded shuffle (ablation). Ties keep
      * scenario order.
      */
-    static Policy create(String name, Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos, long seed) {
+    static Policy create(PolicyName name, Scenario scenario, ToLongFunction<ScenarioCall> decodeNanos, long seed) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < scenario.calls().size(); i++) {
             index.put(scenario.calls().get(i).id(), i);
@@ -52,14 +50,14 @@ public interface Policy {
         Comparator<ScenarioCall> lpt = Comparator.comparingLong(ScenarioCall::estimatedNanos).reversed()
                 .thenComparing(c -> index.get(c.id()));
         return switch (name) {
-            case "lpt" -> sorted("lpt", lpt);
-            case "critical-path" -> {
+            case LPT -> sorted("lpt", lpt);
+            case CRITICAL_PATH -> {
                 Map<String, Long> rank = remainingPath(scenario, decodeNanos);
                 yield new CriticalPath(
                         Comparator.<ScenarioCall>comparingLong(c -> rank.get(c.id())).reversed().thenComparing(lpt),
                         rank, decodeNanos);
             }
-            case "random" -> {
+            case RANDOM -> {
                 SplittableRandom rng = new SplittableRandom(seed);
                 yield new Policy() {
                     @Override
@@ -78,7 +76,6 @@ public interface Policy {
                     }
                 };
             }
-            default -> throw new IllegalArgumentException("unknown policy '" + name + "' (expected one of " + NAMES + ")");
         };
     }
 

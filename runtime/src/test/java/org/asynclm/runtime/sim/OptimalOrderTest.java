@@ -13,6 +13,7 @@ import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioCall;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class OptimalOrderTest {
                 JsonNodeFactory.instance.objectNode().put("ok", true));
     }
 
-    private static long policy(Scenario s, String policy) {
+    private static long policy(Scenario s, PolicyName policy) {
         return new Simulator(new ByteTokenizer(), COST, policy, 0, 10_000).run(s, Method.ASYNC, Timeline.NONE)
                 .makespanNanos();
     }
@@ -49,8 +50,8 @@ class OptimalOrderTest {
         OptimalOrder.Result best = OptimalOrder.search(s, new ByteTokenizer(), COST, 10_000, 100).orElseThrow();
         assertEquals(List.of("a", "c", "b"), best.order());
         assertEquals(3, best.ordersTried());
-        assertEquals(policy(s, "critical-path"), best.makespanNanos());
-        assertTrue(policy(s, "lpt") > best.makespanNanos());
+        assertEquals(policy(s, PolicyName.CRITICAL_PATH), best.makespanNanos());
+        assertTrue(policy(s, PolicyName.LPT) > best.makespanNanos());
     }
 
     @Test
@@ -65,7 +66,7 @@ class OptimalOrderTest {
             }
             Scenario s = new Scenario("r" + t, "", calls, "Done.");
             long best = OptimalOrder.search(s, new ByteTokenizer(), COST, 10_000, 1000).orElseThrow().makespanNanos();
-            for (String p : List.of("lpt", "critical-path", "random")) {
+            for (PolicyName p : PolicyName.values()) {
                 assertTrue(best <= policy(s, p), s.name() + ": " + p + " beats the optimum");
             }
         }

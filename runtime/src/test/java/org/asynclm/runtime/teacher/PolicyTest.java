@@ -31,7 +31,7 @@ class PolicyTest {
                 call("a", List.of(), 100), call("b", List.of(), 150), call("c", List.of("a"), 400)), "Done.");
         List<String> orders = new ArrayList<>();
         long[] makespan = new long[2];
-        String[] policies = {"lpt", "critical-path"};
+        PolicyName[] policies = {PolicyName.LPT, PolicyName.CRITICAL_PATH};
         for (int k = 0; k < 2; k++) {
             Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(10, 0), policies[k], 0, 10_000);
             Outcome o = sim.run(s, Method.ASYNC, Timeline.NONE);
@@ -48,12 +48,12 @@ class PolicyTest {
     void randomPolicyIsSeeded() {
         Scenario s = new Scenario("r", "", List.of(call("a", List.of(), 1), call("b", List.of(), 2),
                 call("c", List.of(), 3), call("d", List.of(), 4)), "Done.");
-        List<ScenarioCall> lpt = Policy.create("lpt", s, c -> 0, 0).order(s.calls());
+        List<ScenarioCall> lpt = Policy.create(PolicyName.LPT, s, c -> 0, 0).order(s.calls());
         Set<List<ScenarioCall>> seen = new HashSet<>();
         int notLpt = 0;
         for (long seed = 0; seed < 20; seed++) {
-            List<ScenarioCall> order = Policy.create("random", s, c -> 0, seed).order(s.calls());
-            assertEquals(order, Policy.create("random", s, c -> 0, seed).order(s.calls()), "seed " + seed);
+            List<ScenarioCall> order = Policy.create(PolicyName.RANDOM, s, c -> 0, seed).order(s.calls());
+            assertEquals(order, Policy.create(PolicyName.RANDOM, s, c -> 0, seed).order(s.calls()), "seed " + seed);
             seen.add(order);
             notLpt += order.equals(lpt) ? 0 : 1;
         }

@@ -14,6 +14,7 @@ import org.asynclm.runtime.Method;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.SyntheticScenarios;
 import org.asynclm.runtime.sim.Simulator;
+import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class ChromeTraceTest {
     @Test
     void writesOneProcessPerMethodWithCallsAndDecodeSpans() throws Exception {
         var s = SyntheticScenarios.parallel(3, LatencyDistribution.PAPER_EVAL_TOOLS, 1);
-        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), "lpt", 1, 10_000);
+        Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 1, 10_000);
         Map<String, TraceRecorder> runs = new LinkedHashMap<>();
         for (Method m : new Method[] {Method.SYNC, Method.ASYNC}) {
             TraceRecorder rec = new TraceRecorder();

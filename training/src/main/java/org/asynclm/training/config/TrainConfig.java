@@ -9,7 +9,9 @@ import java.util.TreeMap;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.config.YamlConfig;
+import org.asynclm.training.data.TraceExamples.Overlong;
 
 /**
  * Everything that decides a training run; see {@code defaults.yaml} for each key's meaning and default. As JSON (in a
@@ -18,7 +20,7 @@ import org.asynclm.runtime.config.YamlConfig;
 @JsonAutoDetect(
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record TrainConfig(String baseModel, String trainData, String evalData, double evalFraction, int evalEvery,
-                          int evalRows, String device, String method, Lora lora, int maxLength, String overlong,
+                          int evalRows, String device, FineTuning method, Lora lora, int maxLength, Overlong overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps) {
@@ -26,8 +28,14 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
 
+    /** What trains: every weight, or a LoRA adapter on the frozen base. */
+    public enum FineTuning implements ConfigName { FULL, LORA }
+
+    /** Where the embedding rows of lora.trainable_tokens start: the mean of all rows, or the base's own. */
+    public enum TokenInit implements ConfigName { MEAN, COPY }
+
     public record Lora(int rank, double alpha, double dropout, List<String> targets, List<String> trainableTokens,
-                       String tokenInit) {
+                       TokenInit tokenInit) {
         public Lora {
             targets = targets == null ? null : List.copyOf(targets);
             trainableTokens = trainableTokens == null ? List.of() : List.copyOf(trainableTokens);
@@ -44,7 +52,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
 
 
     public boolean isLora() {
-        return method.equals("lora");
+        return method == FineTuning.LORA;
     }
 
     /** Built-in defaults, then {@code file} (may be null), then {@code key=value} overrides; validated. */
@@ -57,7 +65,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.evalEvery() >= 0, "eval_every", "must be >= 0");
         loaded.check(c.evalRows() >= 1, "eval_rows", "must be at least 1");
         loaded.check(c.device().equals("cpu") || c.device().matches("cuda:\\d+"), "device", "must be cpu or cuda:N");
-        loaded.check(List.of("full", "lora").contains(c.method()), "method", "must be full or lora");
+        loaded.check(c.method() != null, "method", "must be one of " + ConfigName.ids(FineTuning.class));
         loaded.check(c.lora().rank() >= 1, "lora.rank", "must be at least 1");
         loaded.check(c.lora().alpha() > 0, "lora.alpha", "must be positive");
         loaded.check(c.lora().dropout() >= 0 && c.lora().dropout() < 1, "lora.dropout", "must be in [0, 1)");
@@ -66,9 +74,9 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
             loaded.check(LoraAdapter.PROJECTIONS.contains(t), "lora.targets",
                     "'" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
         }
-        loaded.check(List.of("mean", "copy").contains(c.lora().tokenInit()), "lora.token_init", "must be mean or copy");
+        loaded.check(c.lora().tokenInit() != null, "lora.token_init", "must be one of " + ConfigName.ids(TokenInit.class));
         loaded.check(c.maxLength() >= 2, "max_length", "must be at least 2");
-        loaded.check(List.of("drop", "truncate").contains(c.overlong()), "overlong", "must be drop or truncate");
+        loaded.check(c.overlong() != null, "overlong", "must be one of " + ConfigName.ids(Overlong.class));
         loaded.check(c.epochs() > 0, "epochs", "must be positive");
         loaded.check(c.steps() >= 0, "steps", "must be >= 0");
         loaded.check(c.gradientAccumulation() >= 1, "gradient_accumulation", "must be at least 1");

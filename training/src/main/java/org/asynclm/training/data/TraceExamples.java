@@ -10,6 +10,7 @@ import java.util.List;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -25,7 +26,7 @@ public final class TraceExamples {
     public static final String SCHEMA = "asynclm.trace/1";
 
     /** What to do with an example longer than the limit. */
-    public enum Overlong { DROP, TRUNCATE }
+    public enum Overlong implements ConfigName { DROP, TRUNCATE }
 
     /** The examples kept, and how many were dropped or truncated for length. */
     public record Result(List<Example> examples, int dropped, int truncated) {

@@ -15,8 +15,7 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
                           List<Packing.Row> evalRows) {
 
     public static TrainingSet load(TrainConfig c, Tokenizer tokenizer) throws BadInputException {
-        TraceExamples.Overlong overlong = c.overlong().equals("truncate") ? TraceExamples.Overlong.TRUNCATE
-                : TraceExamples.Overlong.DROP;
+        TraceExamples.Overlong overlong = c.overlong();
         Path trainFile = Path.of(c.trainData());
         TraceExamples.Result all = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong);
         List<Example> train = all.examples();

@@ -1,17 +1,16 @@
 package org.asynclm.training.run;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.lora.MergedWeights;
-import org.asynclm.model.safetensors.Checkpoint;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.files.CodeVersion;
 import org.asynclm.runtime.files.ContentHash;
@@ -25,14 +24,7 @@ import org.asynclm.runtime.files.ContentHash;
 public final class Export {
     public static final String RECORD = "export.json";
 
-    public enum Format {
-        PEFT, MERGED;
-
-        @JsonValue
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+    public enum Format implements ConfigName { PEFT, MERGED }
 
     /** {@code export.json}: the source checkpoint with its hash, the base a merge used, the code, the time. */
     public record Record(Format format, String checkpoint, int step, String checkpointSha256, String baseModel,
@@ -65,10 +57,10 @@ public final class Export {
                 copy(source.dir(), tmp, List.of(LoraAdapter.CONFIG, LoraAdapter.WEIGHTS));
             } else if (lora) {
                 copy(baseModel, tmp, TrainingCheckpoint.MODEL_FILES);
-                MergedWeights.write(baseModel, LoraAdapter.load(source.dir()), tmp.resolve(Checkpoint.SINGLE));
+                MergedWeights.write(baseModel, LoraAdapter.load(source.dir()), tmp.resolve(WeightFiles.SINGLE));
             } else {
                 copy(source.dir(), tmp, TrainingCheckpoint.MODEL_FILES);
-                copy(source.dir(), tmp, List.of(Checkpoint.SINGLE));
+                copy(source.dir(), tmp, List.of(WeightFiles.SINGLE));
             }
             Record record = new Record(format, source.dir().toAbsolutePath().normalize().toString(), source.step(),
                     ContentHash.ofModel(source.dir()),

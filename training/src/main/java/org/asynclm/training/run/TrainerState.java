@@ -19,7 +19,7 @@ import org.asynclm.training.data.TrainingSet;
  * (the examples and rows its data gave), the loss of its last step, the whole config (so that a resume can refuse
  * other settings) and the run's provenance.
  */
-public record TrainerState(int step, int steps, String mode, String baseModel, String trainData, int examples,
+public record TrainerState(int step, int steps, TrainConfig.FineTuning mode, String baseModel, String trainData, int examples,
                            int dropped, int truncated, int rows, int evalExamples, int evalRows, double loss,
                            TrainConfig config, Provenance provenance) {
     public static final String FILE = "trainer_state.json";

@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynclm.model.lora.LoraAdapter;
-import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
 
 /**
@@ -30,7 +30,7 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
         if (!lora && !Files.exists(dir.resolve("config.json"))) {
             throw new BadInputException(dir + ": neither " + LoraAdapter.CONFIG + " nor config.json: incomplete");
         }
-        Safetensors.index(dir.resolve(lora ? LoraAdapter.WEIGHTS : Checkpoint.SINGLE));
+        Safetensors.index(dir.resolve(lora ? LoraAdapter.WEIGHTS : WeightFiles.SINGLE));
         Safetensors.index(dir.resolve(OPTIMIZER));
         return new TrainingCheckpoint(dir, state);
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.asynclm.model.llama.LlamaConfig;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.model.lora.LoraAdapter;
-import org.asynclm.model.safetensors.Checkpoint;
 import org.asynclm.model.safetensors.Safetensors;
+import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -91,7 +91,7 @@ public final class TrainingRun {
         requireDevice(c.device());
         Path base = Path.of(c.baseModel());
         Tokenizer tokenizer = HfTokenizer.load(base.resolve("tokenizer.json"));
-        Checkpoint.open(base); // the base's weights are whole (their headers and sizes), before anything is written
+        WeightFiles.open(base); // the base's weights are whole (their headers and sizes), before anything is written
         TrainingCheckpoint from = resume == null ? null : TrainingCheckpoint.open(resume);
         Path trainData = Path.of(c.trainData());
         if (!Files.isRegularFile(trainData)) {
@@ -245,14 +245,14 @@ public final class TrainingRun {
             }
             ids[k] = one[0];
         }
-        float[] embedding = Checkpoint.open(base).floats("model.embed_tokens.weight", model.vocabSize(), h);
+        float[] embedding = WeightFiles.open(base).floats("model.embed_tokens.weight", model.vocabSize(), h);
         float[] mean = new float[h];
         for (int v = 0; v < model.vocabSize(); v++) {
             for (int j = 0; j < h; j++) {
                 mean[j] += embedding[v * h + j] / model.vocabSize();
             }
         }
-        boolean copy = c.lora().tokenInit().equals("copy");
+        boolean copy = c.lora().tokenInit() == TrainConfig.TokenInit.COPY;
         float[] values = new float[ids.length * h];
         for (int k = 0; k < ids.length; k++) {
             System.arraycopy(copy ? embedding : mean, copy ? ids[k] * h : 0, values, k * h, h);

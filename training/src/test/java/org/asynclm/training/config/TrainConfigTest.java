@@ -33,7 +33,7 @@ class TrainConfigTest {
     @Test
     void thePaperLikeConfigIsThePapersRecipe() throws Exception {
         TrainConfig c = TrainConfig.load(Path.of("../configs/train/llama-3.2-1b-lora.yaml"), List.of());
-        assertEquals("lora", c.method());
+        assertEquals(TrainConfig.FineTuning.LORA, c.method());
         assertEquals(8, c.lora().rank());
         assertEquals(7, c.lora().targets().size());
         assertEquals(1e-4, c.learningRate());
@@ -58,7 +58,7 @@ class TrainConfigTest {
         String f = dir.resolve("t.yaml").toString();
         assertEquals(f + ":2: lora.rnk: unknown key (see 'asynclm train --print-defaults' for every key)",
                 error("lora:\n  rnk: 4\n"));
-        assertEquals(f + ":1: method: must be full or lora", error("method: qlora\n"));
+        assertEquals(f + ":1: method: must be one of [full, lora]", error("method: qlora\n"));
         assertEquals(f + ":3: lora.targets: 'qproj' is not one of [q_proj, k_proj, v_proj, o_proj, gate_proj, "
                 + "up_proj, down_proj]", error("lora:\n  rank: 2\n  targets: [qproj]\n"));
         assertEquals(f + ":1: warmup: must be in [0, 1)", error("warmup: 1.5\n"));

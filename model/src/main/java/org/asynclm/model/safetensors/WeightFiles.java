@@ -12,24 +12,24 @@ import java.util.Map;
 import org.asynclm.runtime.BadInputException;
 
 /**
- * The weights of a checkpoint directory: {@code model.safetensors}, or the shards that
+ * The weight files of a model directory (not a training checkpoint): {@code model.safetensors}, or the shards that
  * {@code model.safetensors.index.json} lists in its {@code weight_map}.
  */
-public final class Checkpoint {
+public final class WeightFiles {
     public static final String SINGLE = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";
 
     private final Map<String, TensorInfo> tensors;
 
-    private Checkpoint(Map<String, TensorInfo> tensors) {
+    private WeightFiles(Map<String, TensorInfo> tensors) {
         this.tensors = tensors;
     }
 
-    public static Checkpoint open(Path dir) throws BadInputException {
+    public static WeightFiles open(Path dir) throws BadInputException {
         Path single = dir.resolve(SINGLE);
         Path index = dir.resolve(INDEX);
         if (Files.exists(single)) {
-            return new Checkpoint(Safetensors.index(single));
+            return new WeightFiles(Safetensors.index(single));
         }
         if (!Files.exists(index)) {
             throw new BadInputException(dir + ": no " + SINGLE + " and no " + INDEX);
@@ -64,7 +64,7 @@ public final class Checkpoint {
             }
             out.put(e.getKey(), t);
         }
-        return new Checkpoint(out);
+        return new WeightFiles(out);
     }
 
     public Map<String, TensorInfo> tensors() {

@@ -1,0 +1,30 @@
+package org.asynclm.cli;
+
+import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.teacher.PolicyName;
+import org.asynclm.training.data.TraceExamples;
+import org.asynclm.training.run.Export;
+import picocli.CommandLine;
+
+/** The enums that options take, read by their config names ("truncate", "merged"), as the configs read them. */
+final class ConfigNames {
+    private ConfigNames() {
+    }
+
+    static void register(CommandLine cl) {
+        register(cl, TraceExamples.Overlong.class);
+        register(cl, Export.Format.class);
+        register(cl, EngineKind.class);
+        register(cl, PolicyName.class);
+    }
+
+    private static <E extends Enum<E> & ConfigName> void register(CommandLine cl, Class<E> type) {
+        cl.registerConverter(type, s -> {
+            try {
+                return ConfigName.parse(type, s);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
+    }
+}
