@@ -16,6 +16,7 @@ import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.datagen.trace.TraceValidator;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.HfTokenizer;
@@ -63,7 +64,7 @@ final class DatagenCommand implements Callable<Integer> {
             description = "byte, or a tokenizer.json whose token counts time the traces (config key tokenizer).")
     String tokenizer;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set synthetic.chains=[1,3].")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "ConfigOverride a config key, e.g. --set synthetic.chains=[1,3].")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
@@ -106,25 +107,26 @@ final class DatagenCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The config: its file, then --set, then the shortcut options (typed, so they win and name themselves). */
     static DatagenConfig load(Path config, List<String> sets, Integer n, Long seed, String format, Path bfclDir,
                               String tokenizer) throws BadInputException {
-        List<String> overrides = new ArrayList<>(sets);
+        List<ConfigOverride> overrides = new ArrayList<>(sets.stream().map(ConfigOverride::set).toList());
         if (n != null) {
-            overrides.add("n=" + n);
+            overrides.add(ConfigOverride.of("--n", "n", n));
         }
         if (seed != null) {
-            overrides.add("seed=" + seed);
+            overrides.add(ConfigOverride.of("--seed", "seed", seed));
         }
         if (format != null) {
-            overrides.add("format=" + format);
+            overrides.add(ConfigOverride.of("--format", "format", format));
         }
         if (bfclDir != null) {
-            overrides.add("bfcl.dir=\"" + bfclDir.toString().replace("\\", "/") + "\"");
+            overrides.add(ConfigOverride.of("--bfcl-dir", "bfcl.dir", bfclDir));
         }
         if (tokenizer != null) {
-            overrides.add("tokenizer=\"" + tokenizer + "\"");
+            overrides.add(ConfigOverride.of("--tokenizer", "tokenizer", tokenizer));
         }
-        return ConfigLoader.load(config, overrides);
+        return ConfigLoader.loadWith(config, overrides);
     }
 
     static Tokenizer tokenizer(DatagenConfig c) throws BadInputException {

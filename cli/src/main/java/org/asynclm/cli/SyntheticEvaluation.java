@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.asynclm.datagen.Sources;
+import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.eval.learning.RunCheck;
@@ -12,6 +13,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.teacher.PolicyName;
@@ -49,9 +51,11 @@ final class SyntheticEvaluation {
     static DatagenConfig tasks(Path config, List<String> sets, int n, long seed, Method method)
             throws BadInputException {
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
-        List<String> all = new ArrayList<>(sets);
-        all.add("method=" + method.id());
-        return DatagenCommand.load(file, all, n, seed, null, null, null);
+        List<ConfigOverride> all = new ArrayList<>(sets.stream().map(ConfigOverride::set).toList());
+        all.add(ConfigOverride.of("--n", "n", n));
+        all.add(ConfigOverride.of("--seed", "seed", seed));
+        all.add(ConfigOverride.of("--method", "method", method.id()));
+        return ConfigLoader.loadWith(file, all);
     }
 
     /** Runs tasks 0..n-1 of the set; {@code progress} hears how many are done. */

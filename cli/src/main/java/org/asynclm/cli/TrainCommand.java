@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.stop.StoppedException;
 import org.asynclm.training.config.TrainConfig;
@@ -47,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A train config (configs/train/*.yaml).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set lora.rank=4.")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "ConfigOverride a config key, e.g. --set lora.rank=4.")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             return 0;
         }
-        TrainConfig c = TrainConfig.load(config, overrides());
+        TrainConfig c = TrainConfig.loadWith(config, overrides());
         TrainingRun run = TrainingRun.prepare(c, resume == null ? outOrDefault() : out, resume, force);
         CheckpointTasks taskEval = c.taskEval().n() == 0 ? null
                 : new CheckpointTasks(c.taskEval(), Path.of(c.baseModel()), c.isLora(), err);
@@ -146,30 +147,26 @@ final class TrainCommand implements Callable<Integer> {
                 : "; the last checkpoint is " + c.dir() + " (continue with --resume " + c.dir() + ")";
     }
 
-    /** The shortcut options as config overrides, after --set so they win. */
-    private List<String> overrides() {
-        List<String> all = new ArrayList<>(sets);
+    /** The shortcut options as typed config overrides, after --set so they win. */
+    private List<ConfigOverride> overrides() {
+        List<ConfigOverride> all = new ArrayList<>(sets.stream().map(ConfigOverride::set).toList());
         if (model != null) {
-            all.add("base_model=" + quoted(model));
+            all.add(ConfigOverride.of("--model", "base_model", model));
         }
         if (traces != null) {
-            all.add("train_data=" + quoted(traces));
+            all.add(ConfigOverride.of("--traces", "train_data", traces));
         }
         if (steps != null) {
-            all.add("steps=" + steps);
+            all.add(ConfigOverride.of("--steps", "steps", steps));
         }
         if (lr != null) {
-            all.add("learning_rate=" + lr);
+            all.add(ConfigOverride.of("--lr", "learning_rate", lr));
         }
         if (loraRank != null) {
-            all.add("method=lora");
-            all.add("lora.rank=" + loraRank);
+            all.add(ConfigOverride.of("--lora-rank", "method", TrainConfig.FineTuning.LORA.id()));
+            all.add(ConfigOverride.of("--lora-rank", "lora.rank", loraRank));
         }
         return all;
-    }
-
-    private static String quoted(Path p) {
-        return "\"" + p.toString().replace("\\", "/") + "\"";
     }
 
     private static String summary(TrainingSet data, List<Trainer.Step> done) {

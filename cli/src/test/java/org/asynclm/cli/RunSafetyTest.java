@@ -129,7 +129,7 @@ class RunSafetyTest {
     void nonFiniteRatesAreRefusedAndInfiniteWeightsAreNeverSaved() throws Exception {
         CliTest.Result inf = CliTest.run(train(dir.resolve("inf"), "2", "--lr", "Infinity"));
         assertEquals(2, inf.code());
-        assertEquals("asynclm: --set learning_rate: must be a finite number", inf.err().strip());
+        assertEquals("asynclm: --lr learning_rate: must be a finite number", inf.err().strip());
         assertFalse(Files.exists(dir.resolve("inf")));
         Path huge = dir.resolve("huge");
         CliTest.Result r = CliTest.run(train(huge, "1", "--lr", "1e39", "--set", "warmup=0"));

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
 import org.asynclm.runtime.teacher.PolicyName;
 
@@ -29,7 +30,12 @@ public final class ConfigLoader {
 
     /** {@code file} may be null (defaults only). */
     public static DatagenConfig load(Path file, List<String> overrides) throws BadInputException {
-        YamlConfig.Loaded<DatagenConfig> loaded = YAML.load(file, overrides, DatagenConfig.class);
+        return loadWith(file, overrides.stream().map(ConfigOverride::set).toList());
+    }
+
+    /** The built-in defaults, then {@code file} (may be null), then the overrides; validated. */
+    public static DatagenConfig loadWith(Path file, List<ConfigOverride> overrides) throws BadInputException {
+        YamlConfig.Loaded<DatagenConfig> loaded = YAML.loadWith(file, overrides, DatagenConfig.class);
         validate(loaded);
         return loaded.value();
     }

@@ -67,31 +67,43 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         }
     }
 
-    /** {@code file} may be null (defaults only). */
+    /** {@code file} may be null (defaults only); {@code overrides} are {@code --set key=value} texts. */
     public <T> Loaded<T> load(Path file, List<String> overrides, Class<T> type) throws BadInputException {
+        return loadWith(file, overrides.stream().map(ConfigOverride::set).toList(), type);
+    }
+
+    /** {@code file} may be null (defaults only); then the overrides in order, a later one winning. */
+    public <T> Loaded<T> loadWith(Path file, List<ConfigOverride> overrides, Class<T> type) throws BadInputException {
         ObjectNode tree = defaults();
-        Map<String, String> origin = new HashMap<>(); // key path -> "file:line" or "--set"
+        Map<String, String> origin = new HashMap<>(); // key path -> "file:line", "--set" or a shortcut option
         if (file != null) {
             Located user = read(file);
             merge(tree, user.tree(), "", user.lines(), file, origin);
             bind(tree, type, file, origin); // a broken value in the file is reported even if --set replaces it
         }
-        for (String o : overrides) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new BadInputException("--set " + o + ": expected key=value");
-            }
-            String key = o.substring(0, eq).strip();
-            JsonNode value;
-            try {
-                value = YAML.readTree(o.substring(eq + 1));
-            } catch (JsonProcessingException e) {
-                throw new BadInputException("--set " + key + ": cannot read the value: " + e.getOriginalMessage());
-            }
-            set(tree, key, value == null || value.isMissingNode() ? YAML.getNodeFactory().nullNode() : value);
-            origin.put(key, "--set");
+        for (ConfigOverride o : overrides) {
+            ConfigOverride typed = o.unread() ? read(o.key()) : o;
+            set(tree, typed.key(), typed.value(), typed.option());
+            origin.put(typed.key(), typed.option());
         }
         return new Loaded<>(bind(tree, type, file, origin), file, origin);
+    }
+
+    /** {@code key=value} as typed after --set: the value is YAML. */
+    private static ConfigOverride read(String keyEqualsValue) throws BadInputException {
+        int eq = keyEqualsValue.indexOf('=');
+        if (eq <= 0) {
+            throw new BadInputException("--set " + keyEqualsValue + ": expected key=value");
+        }
+        String key = keyEqualsValue.substring(0, eq).strip();
+        JsonNode value;
+        try {
+            value = YAML.readTree(keyEqualsValue.substring(eq + 1));
+        } catch (JsonProcessingException e) {
+            throw new BadInputException("--set " + key + ": cannot read the value: " + e.getOriginalMessage());
+        }
+        return new ConfigOverride(key, value == null || value.isMissingNode() ? YAML.getNodeFactory().nullNode() : value,
+                "--set");
     }
 
     private static <T> T bind(ObjectNode tree, Class<T> type, Path file, Map<String, String> origin)
@@ -176,20 +188,20 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         }
     }
 
-    private void set(ObjectNode tree, String key, JsonNode value) throws BadInputException {
+    private void set(ObjectNode tree, String key, JsonNode value, String option) throws BadInputException {
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode next = node.get(parts[i]);
             if (next == null || !next.isObject()) {
-                throw new BadInputException("--set " + key + ": unknown key");
+                throw new BadInputException(option + " " + key + ": unknown key");
             }
             node = (ObjectNode) next;
         }
         String last = parts[parts.length - 1];
         String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "";
         if (!node.has(last) && !openMaps.contains(parent)) {
-            throw new BadInputException("--set " + key + ": unknown key");
+            throw new BadInputException(option + " " + key + ": unknown key");
         }
         node.set(last, value);
     }
@@ -197,7 +209,7 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
     private static String where(Map<String, String> origin, String key, Path file) {
         String o = origin.get(key);
         if (o != null) {
-            return o.equals("--set") ? "--set " : o + ": ";
+            return o.startsWith("--") ? o + " " : o + ": ";
         }
         return file == null ? "" : file + ": ";
     }

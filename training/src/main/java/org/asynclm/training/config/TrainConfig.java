@@ -10,6 +10,7 @@ import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
 import org.asynclm.training.data.TraceExamples.Overlong;
 
@@ -57,7 +58,12 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
 
     /** Built-in defaults, then {@code file} (may be null), then {@code key=value} overrides; validated. */
     public static TrainConfig load(Path file, List<String> overrides) throws BadInputException {
-        YamlConfig.Loaded<TrainConfig> loaded = YAML.load(file, overrides, TrainConfig.class);
+        return loadWith(file, overrides.stream().map(ConfigOverride::set).toList());
+    }
+
+    /** Built-in defaults, then {@code file} (may be null), then the overrides in order; validated. */
+    public static TrainConfig loadWith(Path file, List<ConfigOverride> overrides) throws BadInputException {
+        YamlConfig.Loaded<TrainConfig> loaded = YAML.loadWith(file, overrides, TrainConfig.class);
         TrainConfig c = loaded.value();
         loaded.check(c.baseModel() != null && !c.baseModel().isBlank(), "base_model", "must name a checkpoint directory");
         loaded.check(c.trainData() != null && !c.trainData().isBlank(), "train_data", "must name a trace JSONL file");
