@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.asynclm.datagen.DatagenBenchmark;
 import org.asynclm.datagen.Sources;
@@ -18,7 +17,6 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.ModelBenchmark;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
-import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -131,13 +129,7 @@ final class BenchCommand implements Runnable {
             o.put("recompute_ns_quadratic", r.recomputeQuadraticNanos());
             o.put("recompute_ns_linear", r.recomputeLinearNanos());
             if (calibration != null) {
-                CacheCosts c = r.calibration(keepPrice);
-                ObjectNode cal = JsonNodeFactory.instance.objectNode();
-                cal.put("keep_ns_per_token_second", c.keepNanosPerTokenSecond());
-                cal.put("swap_ns_per_token", c.swapNanosPerToken());
-                cal.put("recompute_quadratic", c.recomputeQuadratic());
-                cal.put("recompute_linear", c.recomputeLinear());
-                AtomicFiles.writeString(calibration, Json.pretty(cal));
+                r.calibration(keepPrice).write(calibration);
             }
             spec.commandLine().getOut().println(json ? Json.pretty(o) : new Table("measure", "value")
                     .row("prefill tokens/s", (double) Math.round(r.prefillTokensPerSecond()))

@@ -1,7 +1,5 @@
 package org.asynclm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,22 +28,7 @@ final class ModelRuns {
 
     /** The trap handler's costs from a calibration file, or those of a single user (always keep). */
     static CacheCosts cacheCosts(Path file) throws BadInputException {
-        if (file == null) {
-            return CacheCosts.SINGLE_USER;
-        }
-        try {
-            JsonNode n = Json.MAPPER.readTree(file.toFile());
-            for (String k : new String[] {"keep_ns_per_token_second", "swap_ns_per_token", "recompute_quadratic",
-                    "recompute_linear"}) {
-                if (!n.path(k).isNumber()) {
-                    throw new BadInputException(file + ": " + k + ": missing or not a number");
-                }
-            }
-            return new CacheCosts(n.get("keep_ns_per_token_second").asDouble(), n.get("swap_ns_per_token").asDouble(),
-                    n.get("recompute_quadratic").asDouble(), n.get("recompute_linear").asDouble());
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read calibration: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        return file == null ? CacheCosts.SINGLE_USER : CacheCosts.read(file);
     }
 
     static void run(Path modelDir, Path adapter, Scenario scenario, List<Method> methods, CostModel cost, CacheCosts cacheCosts,

@@ -150,7 +150,7 @@ class UserMistakesTest {
         Files.writeString(f, "{\"schema\":\"asynclm.trace/1\"}\n");
         CliTest.Result r = CliTest.run("datagen", "validate", f.toString());
         assertEquals(1, r.code());
-        assertTrue(r.out().contains(f + ":1: assistant: missing"), r.out());
+        assertTrue(r.out().contains(f + ":1: id: missing"), r.out());
         assertTrue(!r.out().contains("Exception") && !r.out().contains("Cannot invoke"), r.out());
     }
 }

@@ -1,7 +1,6 @@
 package org.asynclm.datagen.trace;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +20,10 @@ import org.asynclm.cml.CmlWriter;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.trace.TraceLine;
 
 /**
  * Checks native traces: each is re-parsed with the CML parser and its timing replayed from its own segments. A
@@ -73,20 +74,13 @@ public final class TraceValidator {
 
     static List<Problem> check(String line) {
         List<Problem> out = new ArrayList<>();
-        JsonNode t;
+        TraceLine t;
         try {
-            t = MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            out.add(new Problem("malformed", "malformed JSON: " + e.getOriginalMessage()));
-            return out;
-        }
-        if (!TraceWriter.SCHEMA.equals(t.path("schema").asText())) {
-            out.add(new Problem("schema", "schema: expected " + TraceWriter.SCHEMA + " (only native traces validate)"));
-            return out;
-        }
-        String missing = missingField(t);
-        if (missing != null) {
-            out.add(new Problem("malformed", missing));
+            t = TraceLine.parse(line);
+        } catch (BadInputException e) {
+            boolean schema = e.getMessage().startsWith("schema:");
+            out.add(new Problem(schema ? "schema" : "malformed", e.getMessage()
+                    + (schema ? " (only native traces validate)" : "")));
             return out;
         }
         try {
@@ -99,7 +93,7 @@ public final class TraceValidator {
 
     /** Walks the assistant segments in order, keeping the parser state and the virtual time. */
     private static final class Replay {
-        private final JsonNode t;
+        private final TraceLine t;
         private final List<Problem> out;
         private final Map<String, List<String>> deps = new HashMap<>();
         private final Map<String, Double> exec = new HashMap<>();
@@ -117,37 +111,35 @@ public final class TraceValidator {
         /** Under Sync generation waits after every call, as it does after a trap under Async. */
         private boolean sync;
 
-        Replay(JsonNode t, List<Problem> out) {
+        Replay(TraceLine t, List<Problem> out) {
             this.t = t;
             this.out = out;
         }
 
         void run() {
-            for (JsonNode d : t.get("dag")) {
-                List<String> ds = new ArrayList<>();
-                d.get("deps").forEach(x -> ds.add(x.asText()));
-                deps.put(d.get("id").asText(), ds);
-                exec.put(d.get("id").asText(), d.get("exec_ms").asDouble());
+            for (TraceLine.DagCall d : t.dag()) {
+                deps.put(d.id(), d.deps());
+                exec.put(d.id(), d.execMs());
             }
-            t.path("follow_ups").forEach(f -> followUps.add(f.get("at_ms").asDouble()));
-            statedRule = "synthetic".equals(t.path("source").asText());
-            sync = "sync".equals(t.path("method").asText());
-            known.append(t.path("messages").path(1).path("content").asText());
-            double tpot = t.get("tpot_ms").asDouble();
-            double prefill = t.get("prefill_ms_per_token").asDouble();
-            boolean byteTokens = "byte".equals(t.path("tokenizer").asText());
+            t.followUps().forEach(f -> followUps.add(f.atMs()));
+            statedRule = "synthetic".equals(t.source());
+            sync = t.method() == Method.SYNC;
+            known.append(t.user());
+            double tpot = t.tpotMs();
+            double prefill = t.prefillMsPerToken();
+            boolean byteTokens = "byte".equals(t.tokenizer());
             double now = 0;
             double lastToken = 0;
             boolean trapped = false;
             int usersSeen = 0;
-            for (JsonNode seg : t.get("assistant")) {
-                String text = seg.get("text").asText();
-                int tokens = seg.get("tokens").asInt();
+            for (TraceLine.Segment seg : t.assistant()) {
+                String text = seg.text();
+                int tokens = seg.tokens();
                 if (byteTokens && BYTES.count(text) != tokens) {
                     out.add(new Problem("tokens", "segment '" + abbreviate(text) + "' has " + BYTES.count(text)
                             + " byte tokens, not " + tokens));
                 }
-                if (seg.get("kind").asText().equals("model")) {
+                if (seg.model()) {
                     now += tokens * tpot;
                     lastToken = now;
                     for (CmlEvent e : parser.feed(text)) {
@@ -205,7 +197,7 @@ public final class TraceValidator {
                     out.add(new Problem("interrupt-count", "call '" + id + "' got " + count + " interrupts, not 1"));
                 }
             }
-            double recorded = t.get("makespan_ms").asDouble();
+            double recorded = t.makespanMs();
             if (Math.abs(recorded - lastToken) > EPS_MS) {
                 out.add(new Problem("makespan", "replayed makespan " + fmt(lastToken) + " ms differs from the recorded "
                         + fmt(recorded) + " ms"));
@@ -314,20 +306,5 @@ public final class TraceValidator {
 
     private static String fmt(double ms) {
         return String.format(Locale.ROOT, "%.6f", ms);
-    }
-
-    /** The fields the replay reads, each of its JSON type; the first that is missing or of another type, or null. */
-    private static String missingField(JsonNode t) {
-        String[][] fields = {{"assistant", "array"}, {"dag", "array"}, {"messages", "array"},
-            {"tpot_ms", "number"}, {"prefill_ms_per_token", "number"}, {"makespan_ms", "number"}};
-        for (String[] f : fields) {
-            JsonNode v = t.get(f[0]);
-            boolean ok = v != null && (f[1].equals("array") ? v.isArray() : v.isNumber());
-            if (!ok) {
-                return f[0] + ": " + (v == null ? "missing" : "expected a" + (f[1].equals("array") ? "n " : " ")
-                        + f[1] + ", got " + v);
-            }
-        }
-        return null;
     }
 }

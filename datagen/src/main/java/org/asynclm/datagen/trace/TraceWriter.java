@@ -17,6 +17,7 @@ import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.scenario.FollowUp;
 import org.asynclm.runtime.scenario.ScenarioCall;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.trace.TraceLine;
 
 /**
  * Trace formats, one JSON object per line. {@code native} is {@code asynclm.trace/1} (documented in the README);
@@ -25,7 +26,6 @@ import org.asynclm.runtime.tokens.ByteTokenizer;
  * where the model writes.
  */
 public final class TraceWriter {
-    public static final String SCHEMA = "asynclm.trace/1";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -44,12 +44,15 @@ public final class TraceWriter {
         }
     }
 
-    /** The native trace, streamed field by field (no intermediate tree: datagen writes thousands a second). */
+    /**
+     * The native trace ({@link TraceLine}), streamed field by field (no intermediate tree: datagen writes thousands a
+     * second); a round-trip test holds the two to the same JSON.
+     */
     static String nativeJson(Trace t) {
         CharArrayWriter w = new CharArrayWriter(8192); // char[] backed: no per-append Latin-1 check as in StringWriter
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("schema", SCHEMA);
+            g.writeStringField("schema", TraceLine.SCHEMA);
             g.writeStringField("id", t.id());
             g.writeNumberField("seed", t.seed());
             g.writeStringField("source", t.source());

@@ -3,7 +3,6 @@ package org.asynclm.datagen.bfcl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.util.List;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.cml.BlockKind;

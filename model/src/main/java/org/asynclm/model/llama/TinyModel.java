@@ -19,7 +19,6 @@ import org.asynclm.model.safetensors.DType;
 import org.asynclm.model.safetensors.Safetensors;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
-import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.TokenizerJson;
 
 /**

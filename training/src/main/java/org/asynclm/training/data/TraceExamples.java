@@ -1,8 +1,5 @@
 package org.asynclm.training.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +11,7 @@ import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.tokens.Tokenizer;
+import org.asynclm.runtime.trace.TraceLine;
 
 /**
  * Native traces ({@code asynclm.trace/1}) as training examples in the model's chat layout. The loss is taken on
@@ -23,7 +21,6 @@ import org.asynclm.runtime.tokens.Tokenizer;
  * tokens: the ids are the ones the model sees when it runs.
  */
 public final class TraceExamples {
-    public static final String SCHEMA = "asynclm.trace/1";
 
     /** What to do with an example longer than the limit. */
     public enum Overlong implements ConfigName { DROP, TRUNCATE }
@@ -34,8 +31,6 @@ public final class TraceExamples {
             return examples.stream().mapToLong(Example::trainedTokens).sum();
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TraceExamples() {
     }
@@ -98,35 +93,20 @@ public final class TraceExamples {
     }
 
     private static Parsed parse(String where, String text) throws BadInputException {
-        JsonNode t;
+        TraceLine t;
         try {
-            t = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new BadInputException(where + "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!SCHEMA.equals(t.path("schema").asText())) {
-            throw new BadInputException(where + "schema: expected " + SCHEMA + ", got " + t.path("schema"));
+            t = TraceLine.parse(text);
+        } catch (BadInputException e) {
+            throw new BadInputException(where + e.getMessage());
         }
         String system = message(t, "system", 0, where);
         String user = message(t, "user", 1, where);
-        JsonNode segments = t.path("assistant");
-        if (!segments.isArray()) {
-            throw new BadInputException(where + "assistant: missing or not a list");
-        }
         List<Segment> out = new ArrayList<>();
         CmlParser cml = new CmlParser(); // the blocks across segments, as the runtime would read them
         int k = 0;
-        for (JsonNode s : segments) {
-            String kind = s.path("kind").asText();
-            if (!kind.equals("model") && !kind.equals("interrupt")) {
-                throw new BadInputException(where + "assistant[" + k + "].kind: expected model or interrupt, got "
-                        + s.path("kind"));
-            }
-            if (!s.path("text").isTextual()) {
-                throw new BadInputException(where + "assistant[" + k + "].text: missing");
-            }
-            String segment = s.get("text").asText();
-            boolean model = kind.equals("model");
+        for (TraceLine.Segment s : t.assistant()) {
+            String segment = s.text();
+            boolean model = s.model();
             // a trace that breaks the protocol would teach a model to break it
             if (model && segment.contains(CmlToken.INTR.text())) {
                 throw new BadInputException(where + "assistant[" + k + "].text: the model writes "
@@ -146,12 +126,12 @@ public final class TraceExamples {
         return new Parsed(ChatPrompt.render(system, user), out);
     }
 
-    private static String message(JsonNode t, String role, int index, String where) throws BadInputException {
-        JsonNode m = t.path("messages").path(index);
-        if (!role.equals(m.path("role").asText()) || !m.path("content").isTextual()) {
+    private static String message(TraceLine t, String role, int index, String where) throws BadInputException {
+        if (t.messages().size() <= index || !role.equals(t.messages().get(index).role())
+                || t.messages().get(index).content() == null) {
             throw new BadInputException(where + "messages[" + index + "]: expected the " + role + " message");
         }
-        return m.get("content").asText();
+        return t.messages().get(index).content();
     }
 
     private static Example truncate(Example e, int length) {

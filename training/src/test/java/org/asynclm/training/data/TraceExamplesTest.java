@@ -101,7 +101,7 @@ class TraceExamplesTest {
         assertTrue(error("{not json").startsWith("not JSON: "));
         assertEquals("schema: expected asynclm.trace/1, got \"other/2\"",
                 error(good.replace("\"asynclm.trace/1\"", "\"other/2\"")));
-        assertEquals("assistant[0].kind: expected model or interrupt, got \"tool\"",
+        assertEquals("assistant[0].kind: expected one of [model, interrupt]",
                 error(good.replaceFirst("\"kind\":\"model\"", "\"kind\":\"tool\"")));
         assertEquals("assistant: no model segment, so nothing to train on",
                 error(good.replace("\"kind\":\"model\"", "\"kind\":\"interrupt\"")));

@@ -7,7 +7,6 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.asynclm.model.llama.LlamaConfig;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.model.llama.TrainableLlama;
