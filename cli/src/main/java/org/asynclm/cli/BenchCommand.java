@@ -2,10 +2,8 @@ package org.asynclm.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,16 +13,9 @@ import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.ModelBenchmark;
-import org.asynclm.model.llama.TrainableLlama;
-import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
-import org.asynclm.runtime.files.AtomicFiles;
-import org.asynclm.runtime.tokens.Tokenizer;
+import org.asynclm.training.bench.TrainBenchmark;
 import org.asynclm.training.config.TrainConfig;
-import org.asynclm.training.data.Packing;
-import org.asynclm.training.data.TrainingSet;
-import org.asynclm.training.run.TrainingRun;
-import org.asynclm.training.sft.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -168,54 +159,30 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (steps < 1 || warmupSteps < 0) {
-                throw new BadInputException("--steps must be at least 1, --warmup-steps at least 0");
-            }
             TrainConfig c = TrainConfig.load(config, sets);
-            Tokenizer tokenizer = ModelCommand.tokenizer(Path.of(c.baseModel()));
-            TrainingSet data = TrainingSet.load(c, tokenizer);
-            int total = warmupSteps + steps;
-            Trainer.Settings settings = new Trainer.Settings(total,
-                    c.learningRate(), c.warmup(), c.weightDecay(), c.maxGradNorm(), c.seed(), 0,
-                    c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0);
-            List<Trainer.Step> done = new ArrayList<>();
-            Path scratch = Files.createTempDirectory("asynclm-bench-train");
-            try (TrainableLlama llama = TrainingRun.open(c, null, scratch.resolve("adapter"),
-                    c.isLora() ? TrainingRun.tokenRows(c, Path.of(c.baseModel()), tokenizer) : null);
-                 Progress p = new Progress("bench train", total)) {
-                Trainer.run(llama, data.rows(), List.of(), settings,
-                        Trainer.Start.FRESH, s -> {
-                            done.add(s);
-                            p.accept(s.step());
-                        }, (step, loss, optimizer) -> { });
-            } finally {
-                AtomicFiles.removeTree(scratch);
+            TrainBenchmark.Result r;
+            try (Progress p = new Progress("bench train", warmupSteps + steps)) {
+                r = TrainBenchmark.run(c, warmupSteps, steps, p);
             }
-            List<Trainer.Step> measured = done.subList(warmupSteps, done.size());
-            double[] seconds = measured.stream().mapToDouble(Trainer.Step::seconds).sorted()
-                    .toArray();
-            long tokens = measured.stream().mapToLong(Trainer.Step::tokens).sum();
-            double sum = Arrays.stream(seconds).sum();
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("config", config.toString());
             o.put("method", c.method().id());
             o.put("steps", steps);
             o.put("rows_per_step", c.gradientAccumulation());
-            o.put("mean_tokens_per_step", (double) tokens / steps);
-            o.put("mean_row_tokens", data.rows().stream().mapToInt(Packing.Row::length)
-                    .average().orElse(0));
-            o.put("seconds_per_token", sum / tokens);
-            o.put("step_seconds_median", seconds[seconds.length / 2]);
-            o.put("tokens_per_s", Math.round(tokens / sum));
+            o.put("mean_tokens_per_step", (double) r.tokens() / steps);
+            o.put("mean_row_tokens", r.meanRowTokens());
+            o.put("seconds_per_token", r.secondsPerToken());
+            o.put("step_seconds_median", r.medianStepSeconds());
+            o.put("tokens_per_s", r.tokensPerSecond());
             o.put("peak_rss_mb", PeakMemory.residentMb());
             if (json) {
                 spec.commandLine().getOut().println(Json.pretty(o));
             } else {
                 Table t = new Table("config", "method", "steps", "tokens/step", "step s (median)", "tokens/s",
                         "peak RSS MB");
-                t.row(config, c.method().id(), steps, String.format(Locale.ROOT, "%.0f", (double) tokens / steps),
-                        String.format(Locale.ROOT, "%.3f", seconds[seconds.length / 2]),
-                        Math.round(tokens / sum), PeakMemory.residentMb());
+                t.row(config, c.method().id(), steps, String.format(Locale.ROOT, "%.0f", (double) r.tokens() / steps),
+                        String.format(Locale.ROOT, "%.3f", r.medianStepSeconds()), r.tokensPerSecond(),
+                        PeakMemory.residentMb());
                 spec.commandLine().getOut().print(t.render());
             }
             return 0;

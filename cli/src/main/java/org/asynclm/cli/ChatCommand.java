@@ -39,7 +39,7 @@ import org.asynclm.runtime.scenario.ScenarioJson;
 import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.timeline.ChromeTrace;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,7 +112,7 @@ final class ChatCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         BlockingDeque<String> lines = new LinkedBlockingDeque<>();
         Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
-        Map<String, TraceRecorder> turns = new LinkedHashMap<>();
+        Map<String, TimelineRecorder> turns = new LinkedHashMap<>();
         Tokenizer tok = checkpoint.tokenizer();
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
             o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
@@ -124,7 +124,7 @@ final class ChatCommand implements Callable<Integer> {
                 if (request == END) {
                     break;
                 }
-                TraceRecorder rec = new TraceRecorder();
+                TimelineRecorder rec = new TimelineRecorder();
                 turns.put("turn " + (turns.size() + 1), rec);
                 Outcome turn = runTurn(llama, tok, task, request, lines, rec, o);
                 o.printf(Locale.ROOT, "%n[%d tokens, %d interrupts, %d calls, %.0f ms%s]%n", turn.generatedTokens(),
@@ -187,7 +187,7 @@ final class ChatCommand implements Callable<Integer> {
      * which the session injects at the next token outside a block.
      */
     private Outcome runTurn(Llama llama, Tokenizer tok, Scenario task, String request, BlockingDeque<String> lines,
-                            TraceRecorder rec, PrintWriter o) throws BadInputException, InterruptedException {
+                            TimelineRecorder rec, PrintWriter o) throws BadInputException, InterruptedException {
         Map<String, Tool> tools = ScenarioTools.of(task);
         int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), request));
         WallClock clock = new WallClock(paceMs > 0);

@@ -19,6 +19,14 @@ final class CheckpointOptions {
     @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
     Path adapter;
 
+    /** The same for a command that names its model with options of its own. */
+    static CheckpointOptions of(Path model, Path adapter) {
+        CheckpointOptions c = new CheckpointOptions();
+        c.model = model;
+        c.adapter = adapter;
+        return c;
+    }
+
     Tokenizer tokenizer() throws BadInputException {
         return ModelCommand.tokenizer(model);
     }

@@ -26,7 +26,7 @@ import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.ChromeTrace;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -190,7 +190,7 @@ final class EvalCommand implements Runnable {
             result = LatencyExperiment.run(dataset, scenarios, sim, cost, policy, seed, latency.toString(),
                     tokenizerName, methods, p);
         }
-        Map<Method, TraceRecorder> timelines =
+        Map<Method, TimelineRecorder> timelines =
                 LatencyExperiment.timelines(result.medianScenario().scenario(), sim, methods);
         return new LatencyReport.Entry(result, timelines);
     }
@@ -198,7 +198,7 @@ final class EvalCommand implements Runnable {
     static void write(Path dir, List<LatencyReport.Entry> entries) throws IOException {
         LatencyReport.writeJson(dir.resolve("report.json"), entries);
         LatencyReport.writeHtml(dir.resolve("report.html"), entries);
-        Map<String, TraceRecorder> runs = new LinkedHashMap<>();
+        Map<String, TimelineRecorder> runs = new LinkedHashMap<>();
         for (LatencyReport.Entry e : entries) {
             String prefix = entries.size() == 1 ? "" : e.result().dataset() + " "
                     + e.result().cost().deployment().name().toLowerCase(Locale.ROOT) + " ";

@@ -1,6 +1,7 @@
 package org.asynclm.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.asynclm.model.llama.Llama;
@@ -18,7 +19,7 @@ import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioTools;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.Tokenizer;
 
 /** A scenario run by a local Llama in the runtime on the wall clock, tools on their own threads. */
@@ -31,25 +32,36 @@ final class ModelRuns {
         return file == null ? CacheCosts.SINGLE_USER : CacheCosts.read(file);
     }
 
-    static void run(Path modelDir, Path adapter, Scenario scenario, List<Method> methods, CostModel cost, CacheCosts cacheCosts,
-                    int maxTokens,
-                    double temperature, double topP, long seed, Map<Method, Outcome> outcomes,
-                    Map<String, TraceRecorder> traces) throws BadInputException {
-        Tokenizer tok = ModelCommand.tokenizer(modelDir);
-        try (Llama llama = ModelCommand.load(modelDir, adapter)) {
+    /** How the model samples and how long a turn may run. */
+    record Sampling(int maxTokens, double temperature, double topP, long seed) {
+    }
+
+    /** Each method's outcome, and its timeline by the method's id, in the order the methods ran. */
+    record Runs(Map<Method, Outcome> outcomes, Map<String, TimelineRecorder> timelines) {
+    }
+
+    /** Runs {@code scenario} once per method with the model loaded once. */
+    static Runs run(CheckpointOptions checkpoint, Scenario scenario, List<Method> methods, CostModel cost,
+                    CacheCosts cacheCosts, Sampling sampling) throws BadInputException {
+        Map<Method, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, TimelineRecorder> timelines = new LinkedHashMap<>();
+        Tokenizer tok = checkpoint.tokenizer();
+        try (Llama llama = checkpoint.load()) {
             for (Method m : methods) {
                 Map<String, Tool> tools = ScenarioTools.of(scenario);
                 int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
                 WallClock clock = new WallClock(false); // the model's own speed is the real TPOT
-                TraceRecorder rec = new TraceRecorder();
-                try (LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed);
+                TimelineRecorder rec = new TimelineRecorder();
+                try (LlamaEngine engine = ModelCommand.engine(llama, sampling.temperature(), sampling.topP(),
+                        sampling.seed());
                      ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
                     Session s = new Session(engine, tok, clock, executor, tools,
-                            new SessionConfig(m, cost, cacheCosts, maxTokens), rec);
+                            new SessionConfig(m, cost, cacheCosts, sampling.maxTokens()), rec);
                     outcomes.put(m, s.run(prompt));
                 }
-                traces.put(m.id(), rec);
+                timelines.put(m.id(), rec);
             }
         }
+        return new Runs(outcomes, timelines);
     }
 }

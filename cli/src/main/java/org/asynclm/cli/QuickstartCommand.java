@@ -3,7 +3,6 @@ package org.asynclm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,11 +13,14 @@ import org.asynclm.eval.report.LatencyReport;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
+import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.training.bench.TrainBenchmark;
+import org.asynclm.training.config.TrainConfig;
 import org.asynclm.training.run.RunDirectory;
 import org.asynclm.training.run.TrainingCheckpoint;
 import picocli.CommandLine.Command;
@@ -101,7 +103,7 @@ final class QuickstartCommand implements Callable<Integer> {
         stage("traces", Files.exists(traces), traces, "datagen", "--config", datagenConfig, "--n",
                 fast ? "300" : String.valueOf(TRACES), "--seed", String.valueOf(seed), "--tokenizer",
                 model.resolve("tokenizer.json").toString(), "--out", traces.toString());
-        List<String> data = List.of("--set", "base_model=" + quoted(model), "--set", "train_data=" + quoted(traces));
+        List<String> data = List.of("--model", model.toString(), "--traces", traces.toString());
         Path checkpoint = finishedCheckpoint(trainDir);
         boolean trained = checkpoint == null || force;
         if (trained) {
@@ -109,7 +111,7 @@ final class QuickstartCommand implements Callable<Integer> {
             List<String> train = new ArrayList<>(List.of("train", "--config", trainConfig, "--out",
                     trainDir.toString(), "--force"));
             if (fast || minutes != null) {
-                train.addAll(List.of("--max-steps", String.valueOf(fast ? 30 : stepsFor(trainConfig, data))));
+                train.addAll(List.of("--max-steps", String.valueOf(fast ? 30 : stepsFor(trainConfig, model, traces))));
             }
             train.addAll(data);
             if (fast) {
@@ -155,24 +157,17 @@ final class QuickstartCommand implements Callable<Integer> {
      * How many steps of the config fit in --minutes: the time per token of a few measured steps times the mean
      * tokens of a step over all the rows (the first few rows alone can be much shorter than the average).
      */
-    private int stepsFor(String trainConfig, List<String> data) throws BadInputException {
-        List<String> args = new ArrayList<>(List.of("bench", "train", "--config", trainConfig, "--steps", "10",
-                "--warmup-steps", "2", "--json"));
-        args.addAll(data);
-        StringWriter json = new StringWriter();
+    private int stepsFor(String trainConfig, Path model, Path traces) throws BadInputException, IOException {
         o.println();
-        o.println("== timing training steps: bin/asynclm " + String.join(" ", args));
+        o.println("== timing training steps (bench train --config " + trainConfig + " --steps 10 --warmup-steps 2)");
         o.flush();
-        if (Main.run(args.toArray(String[]::new), new PrintWriter(json), spec.commandLine().getErr()) != 0) {
-            throw new BadInputException("quickstart: timing the training steps failed");
+        List<ConfigOverride> overrides = List.of(ConfigOverride.of("--model", "base_model", model),
+                ConfigOverride.of("--traces", "train_data", traces));
+        TrainBenchmark.Result bench;
+        try (Progress p = new Progress("bench train", 12)) {
+            bench = TrainBenchmark.run(TrainConfig.loadWith(Path.of(trainConfig), overrides), 2, 10, p);
         }
-        JsonNode bench;
-        try {
-            bench = Json.MAPPER.readTree(json.toString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        double stepSeconds = bench.get("seconds_per_token").asDouble() * bench.get("mean_row_tokens").asDouble();
+        double stepSeconds = bench.secondsPerToken() * bench.meanRowTokens();
         int steps = (int) Math.max(20, Math.floor(minutes * 60 / stepSeconds));
         o.printf(Locale.ROOT, "about %.2f s a step: %d steps in %.1f minutes%n", stepSeconds, steps, minutes);
         return steps;
@@ -218,10 +213,6 @@ final class QuickstartCommand implements Callable<Integer> {
     private static String shipped(String relative) throws BadInputException {
         return Shipped.find(relative).orElseThrow(() -> new BadInputException("quickstart: " + relative
                 + " not found (run it from the asynclm directory, or through bin/asynclm)")).toString();
-    }
-
-    private static String quoted(Path p) {
-        return "\"" + p.toString().replace("\\", "/") + "\"";
     }
 
     private static String reusedSummary(Path report) throws IOException {

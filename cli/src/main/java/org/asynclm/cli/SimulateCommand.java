@@ -25,7 +25,7 @@ import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.ChromeTrace;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -127,13 +127,15 @@ final class SimulateCommand implements Callable<Integer> {
         Simulator sim = new Simulator(new ByteTokenizer(), cost, policy, seed, limit);
         Bounds bounds = sim.bounds(scenario);
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
-        Map<String, TraceRecorder> traces = new LinkedHashMap<>();
+        Map<String, TimelineRecorder> traces = new LinkedHashMap<>();
         if (llama) {
-            ModelRuns.run(model, adapter, scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit, temperature, topP,
-                    seed, outcomes, traces);
+            ModelRuns.Runs runs = ModelRuns.run(CheckpointOptions.of(model, adapter), scenario, methodList, cost,
+                    ModelRuns.cacheCosts(calibration), new ModelRuns.Sampling(limit, temperature, topP, seed));
+            outcomes.putAll(runs.outcomes());
+            traces.putAll(runs.timelines());
         } else {
             for (Method m : methodList) {
-                TraceRecorder rec = new TraceRecorder();
+                TimelineRecorder rec = new TimelineRecorder();
                 outcomes.put(m, sim.run(scenario, m, rec));
                 traces.put(m.id(), rec);
             }

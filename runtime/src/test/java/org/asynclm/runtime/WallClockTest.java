@@ -24,7 +24,7 @@ import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.teacher.Policy;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.teacher.TeacherEngine;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -124,7 +124,7 @@ class WallClockTest {
         TeacherEngine teacher = new TeacherEngine(s, Policy.create(PolicyName.LPT, s, b::decode, 0), m, tokenizer, clock::nanos,
                 b::decode);
         try (ThreadToolExecutor ex = new ThreadToolExecutor(clock, 0)) {
-            TraceRecorder rec = new TraceRecorder();
+            TimelineRecorder rec = new TimelineRecorder();
             Outcome o = new Session(teacher, tokenizer, clock, ex, tools,
                     new SessionConfig(m, cost, CacheCosts.SINGLE_USER, 100_000), rec)
                     .run(tokenizer.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), s.userPrompt())));

@@ -15,7 +15,7 @@ import org.asynclm.runtime.sim.Bounds;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.Timeline;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 
 /**
  * Runs every scenario under every method on the same calls and latencies (the teacher knows the ground truth, as
@@ -107,10 +107,10 @@ public final class LatencyExperiment {
     }
 
     /** Re-runs one scenario with timelines recorded, one per method. */
-    public static Map<Method, TraceRecorder> timelines(Scenario s, Simulator sim, List<Method> methods) {
-        Map<Method, TraceRecorder> out = new LinkedHashMap<>();
+    public static Map<Method, TimelineRecorder> timelines(Scenario s, Simulator sim, List<Method> methods) {
+        Map<Method, TimelineRecorder> out = new LinkedHashMap<>();
         for (Method m : methods) {
-            TraceRecorder rec = new TraceRecorder();
+            TimelineRecorder rec = new TimelineRecorder();
             sim.run(s, m, rec);
             out.put(m, rec);
         }

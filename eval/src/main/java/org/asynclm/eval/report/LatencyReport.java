@@ -17,7 +17,7 @@ import org.asynclm.eval.latency.PaperFigures;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
-import org.asynclm.runtime.timeline.TraceRecorder;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 
 /** Writes latency experiments as {@code report.json} and a self-contained {@code report.html}. */
 public final class LatencyReport {
@@ -27,7 +27,7 @@ public final class LatencyReport {
             Method.ASYNC_NAIVE, "#7fb3d5", Method.ASYNC, "#1f6fb5");
 
     /** An experiment and the timelines of its median scenario. */
-    public record Entry(LatencyExperiment.Result result, Map<Method, TraceRecorder> medianTimelines) {
+    public record Entry(LatencyExperiment.Result result, Map<Method, TimelineRecorder> medianTimelines) {
     }
 
     private LatencyReport() {
@@ -198,11 +198,11 @@ public final class LatencyReport {
         return svg.render();
     }
 
-    private static String gantt(Map<Method, TraceRecorder> timelines) {
+    private static String gantt(Map<Method, TimelineRecorder> timelines) {
         double end = 1;
         int rows = 0;
-        for (TraceRecorder rec : timelines.values()) {
-            for (TraceRecorder.Event ev : rec.events()) {
+        for (TimelineRecorder rec : timelines.values()) {
+            for (TimelineRecorder.Event ev : rec.events()) {
                 end = Math.max(end, ev.end() / 1e6);
             }
             rows += 1 + rec.callLanes();
@@ -220,10 +220,10 @@ public final class LatencyReport {
             svg.line(x, top, x, hgt - 24, "#eee", 1).text(x, hgt - 8, fmt(t) + " ms", "middle", 10, "#555");
         }
         int row = 0;
-        for (Map.Entry<Method, TraceRecorder> m : timelines.entrySet()) {
+        for (Map.Entry<Method, TimelineRecorder> m : timelines.entrySet()) {
             double y0 = top + row * rowH;
             svg.text(left - 8, y0 + rowH - 4, m.getKey().id(), "end", 12, "#222");
-            for (TraceRecorder.Event ev : m.getValue().events()) {
+            for (TimelineRecorder.Event ev : m.getValue().events()) {
                 if (ev.end() <= 0 && !ev.instant()) {
                     continue; // the prompt's prefill, before the first generated token
                 }

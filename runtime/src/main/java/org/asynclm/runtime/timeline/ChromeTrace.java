@@ -1,6 +1,5 @@
 package org.asynclm.runtime.timeline;
 
-import org.asynclm.runtime.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.asynclm.runtime.files.AtomicFiles;
 
 /** Writes recorded timelines as one Chrome trace-event JSON file (Perfetto opens it): one process per run. */
 public final class ChromeTrace {
@@ -16,7 +16,7 @@ public final class ChromeTrace {
     }
 
     /** Writes atomically: a temporary file renamed into place. */
-    public static void write(Path file, Map<String, TraceRecorder> runs) throws IOException {
+    public static void write(Path file, Map<String, TimelineRecorder> runs) throws IOException {
         AtomicFiles.write(file, tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp);
                  JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -25,19 +25,19 @@ public final class ChromeTrace {
         });
     }
 
-    private static void write(JsonGenerator g, Map<String, TraceRecorder> runs) throws IOException {
+    private static void write(JsonGenerator g, Map<String, TimelineRecorder> runs) throws IOException {
         g.writeStartObject();
         g.writeStringField("displayTimeUnit", "ms");
         g.writeArrayFieldStart("traceEvents");
         int pid = 1;
-        for (Map.Entry<String, TraceRecorder> run : runs.entrySet()) {
-            TraceRecorder rec = run.getValue();
+        for (Map.Entry<String, TimelineRecorder> run : runs.entrySet()) {
+            TimelineRecorder rec = run.getValue();
             meta(g, "process_name", pid, 0, run.getKey());
             meta(g, "thread_name", pid, 0, "model");
             for (int lane = 1; lane <= rec.callLanes(); lane++) {
                 meta(g, "thread_name", pid, lane, "calls " + lane);
             }
-            for (TraceRecorder.Event e : rec.events()) {
+            for (TimelineRecorder.Event e : rec.events()) {
                 g.writeStartObject();
                 g.writeStringField("name", e.name());
                 g.writeStringField("cat", e.category());

@@ -27,9 +27,9 @@ class ChromeTraceTest {
     void writesOneProcessPerMethodWithCallsAndDecodeSpans() throws Exception {
         var s = SyntheticScenarios.parallel(3, LatencyDistribution.PAPER_EVAL_TOOLS, 1);
         Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 1, 10_000);
-        Map<String, TraceRecorder> runs = new LinkedHashMap<>();
+        Map<String, TimelineRecorder> runs = new LinkedHashMap<>();
         for (Method m : new Method[] {Method.SYNC, Method.ASYNC}) {
-            TraceRecorder rec = new TraceRecorder();
+            TimelineRecorder rec = new TimelineRecorder();
             sim.run(s, m, rec);
             runs.put(m.id(), rec);
         }

@@ -8,7 +8,7 @@ import java.util.List;
  * calls on as many lanes as ran at once, interrupts and traps as instants. Adjacent decode tokens merge into one
  * span so a timeline stays small.
  */
-public final class TraceRecorder implements Timeline {
+public final class TimelineRecorder implements Timeline {
 
     /** One trace event; {@code lane} 0 is the model, lanes from 1 hold calls. Times in nanoseconds. */
     public record Event(String name, String category, int lane, long start, long end, boolean instant, String args) {
