@@ -1,8 +1,14 @@
 package org.asynclm.model.llama;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,103 +59,148 @@ public record LlamaConfig(int vocabSize, int hiddenSize, int intermediateSize, i
             throw new BadInputException(file + ": no such file");
         }
         try {
-            return fromJson(new ObjectMapper().readTree(file.toFile()), file.toString());
+            return fromJson(JSON.readTree(file.toFile()), file.toString());
         } catch (IOException e) {
             throw new BadInputException(file + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
-    static LlamaConfig fromJson(JsonNode c, String where) throws BadInputException {
-        String type = c.path("model_type").asText("");
-        if (!type.equals("llama")) {
-            throw new BadInputException(where + ": model_type: '" + type + "' is not supported (only 'llama')");
-        }
-        int hidden = positive(c, "hidden_size", where);
-        int heads = positive(c, "num_attention_heads", where);
-        int kvHeads = c.has("num_key_value_heads") && !c.get("num_key_value_heads").isNull()
-                ? positive(c, "num_key_value_heads", where) : heads;
-        if (heads % kvHeads != 0) {
-            throw new BadInputException(where + ": num_key_value_heads: " + kvHeads + " does not divide "
-                    + "num_attention_heads " + heads);
-        }
-        int headDim;
-        if (c.hasNonNull("head_dim")) {
-            headDim = positive(c, "head_dim", where);
-        } else if (hidden % heads == 0) {
-            headDim = hidden / heads;
-        } else {
-            throw new BadInputException(where + ": hidden_size " + hidden + " is not a multiple of num_attention_heads "
-                    + heads + " and head_dim is not given");
-        }
-        JsonNode rope = c.has("rope_parameters") ? c.get("rope_parameters") : c.path("rope_scaling");
-        double theta = c.has("rope_parameters") ? c.at("/rope_parameters/rope_theta").asDouble(10000.0)
-                : c.path("rope_theta").asDouble(10000.0);
-        RopeScaling scaling = null;
-        String ropeType = rope.path("rope_type").asText(rope.path("type").asText("default"));
-        if (ropeType.equals("llama3")) {
-            scaling = new RopeScaling(rope.path("factor").asDouble(), rope.path("low_freq_factor").asDouble(),
-                    rope.path("high_freq_factor").asDouble(), rope.path("original_max_position_embeddings").asInt());
-            if (!(scaling.factor() > 0) || !(scaling.highFreqFactor() > scaling.lowFreqFactor())
-                    || scaling.originalMaxPositions() <= 0) {
-                throw new BadInputException(where + ": rope scaling: llama3 needs factor > 0, high_freq_factor > "
-                        + "low_freq_factor and original_max_position_embeddings");
-            }
-        } else if (!ropeType.equals("default") && !rope.isMissingNode() && !rope.isNull()) {
-            throw new BadInputException(where + ": rope scaling type '" + ropeType + "' is not supported");
-        }
-        List<Integer> eos = new ArrayList<>();
-        JsonNode e = c.path("eos_token_id");
-        if (e.isArray()) {
-            e.forEach(x -> eos.add(x.asInt()));
-        } else if (e.isInt()) {
-            eos.add(e.asInt());
-        }
-        String dtype = c.has("dtype") ? c.get("dtype").asText() : c.path("torch_dtype").asText("float32");
-        return new LlamaConfig(positive(c, "vocab_size", where), hidden, positive(c, "intermediate_size", where),
-                positive(c, "num_hidden_layers", where), heads, kvHeads, headDim,
-                c.path("rms_norm_eps").asDouble(1e-6), theta, scaling, c.path("tie_word_embeddings").asBoolean(false),
-                c.path("max_position_embeddings").asInt(2048), c.path("bos_token_id").asInt(-1), List.copyOf(eos), dtype);
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static int positive(JsonNode c, String key, String where) throws BadInputException {
-        JsonNode v = c.get(key);
-        if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
-            throw new BadInputException(where + ": " + key + ": " + (v == null ? "missing" : "must be a positive integer"));
+    static LlamaConfig fromJson(JsonNode c, String where) throws BadInputException {
+        HfConfig hf;
+        try {
+            hf = JSON.treeToValue(c, HfConfig.class);
+        } catch (JsonProcessingException e) {
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() : "?";
+            throw new BadInputException(where + ": " + field + ": must be a "
+                    + (e instanceof MismatchedInputException mi && mi.getTargetType() == Integer.class
+                    ? "positive integer" : "value of its type"));
         }
-        return v.asInt();
+        return hf.toConfig(where);
     }
 
     /** transformers 4.x layout, which 5.x reads too. */
     public ObjectNode toJson() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.putArray("architectures").add("LlamaForCausalLM");
-        n.put("model_type", "llama");
-        n.put("vocab_size", vocabSize);
-        n.put("hidden_size", hiddenSize);
-        n.put("intermediate_size", intermediateSize);
-        n.put("num_hidden_layers", layers);
-        n.put("num_attention_heads", heads);
-        n.put("num_key_value_heads", kvHeads);
-        n.put("head_dim", headDim);
-        n.put("hidden_act", "silu");
-        n.put("rms_norm_eps", rmsNormEps);
-        n.put("rope_theta", ropeTheta);
-        if (ropeScaling == null) {
-            n.putNull("rope_scaling");
-        } else {
-            n.putObject("rope_scaling").put("rope_type", "llama3").put("factor", ropeScaling.factor())
-                    .put("low_freq_factor", ropeScaling.lowFreqFactor())
-                    .put("high_freq_factor", ropeScaling.highFreqFactor())
-                    .put("original_max_position_embeddings", ropeScaling.originalMaxPositions());
+        return JSON.valueToTree(HfConfig.of(this));
+    }
+
+    /**
+     * {@code config.json} key by key as Hugging Face names them, bound by Jackson (keys this model does not use are
+     * ignored); {@link #toConfig} checks it and fills the defaults transformers would.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size",
+        "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "hidden_act", "rms_norm_eps",
+        "rope_theta", "rope_scaling", "tie_word_embeddings", "max_position_embeddings", "bos_token_id",
+        "eos_token_id", "attention_bias", "mlp_bias", "torch_dtype"})
+    record HfConfig(@JsonProperty("architectures") List<String> architectures,
+                    @JsonProperty("model_type") String modelType, @JsonProperty("vocab_size") Integer vocabSize,
+                    @JsonProperty("hidden_size") Integer hiddenSize,
+                    @JsonProperty("intermediate_size") Integer intermediateSize,
+                    @JsonProperty("num_hidden_layers") Integer layers,
+                    @JsonProperty("num_attention_heads") Integer heads,
+                    @JsonProperty("num_key_value_heads") Integer kvHeads, @JsonProperty("head_dim") Integer headDim,
+                    @JsonProperty("hidden_act") String hiddenAct, @JsonProperty("rms_norm_eps") Double rmsNormEps,
+                    @JsonProperty("rope_theta") Double ropeTheta,
+                    @JsonProperty("rope_scaling") @JsonInclude(JsonInclude.Include.ALWAYS) Rope ropeScaling,
+                    @JsonProperty("rope_parameters") Rope ropeParameters,
+                    @JsonProperty("tie_word_embeddings") Boolean tieWordEmbeddings,
+                    @JsonProperty("max_position_embeddings") Integer maxPositions,
+                    @JsonProperty("bos_token_id") Integer bosTokenId, @JsonProperty("eos_token_id") JsonNode eosTokenId,
+                    @JsonProperty("attention_bias") Boolean attentionBias, @JsonProperty("mlp_bias") Boolean mlpBias,
+                    @JsonProperty("torch_dtype") String torchDtype, @JsonProperty("dtype") String dtype) {
+
+        /** rope_scaling (4.x) or rope_parameters (5.x, which also holds rope_theta). */
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record Rope(@JsonProperty("rope_type") String ropeType, @JsonProperty("type") String type,
+                    @JsonProperty("rope_theta") Double ropeTheta, @JsonProperty("factor") Double factor,
+                    @JsonProperty("low_freq_factor") Double lowFreqFactor,
+                    @JsonProperty("high_freq_factor") Double highFreqFactor,
+                    @JsonProperty("original_max_position_embeddings") Integer originalMaxPositions) {
+            String kind() {
+                return ropeType != null ? ropeType : type != null ? type : "default";
+            }
         }
-        n.put("tie_word_embeddings", tieWordEmbeddings);
-        n.put("max_position_embeddings", maxPositions);
-        n.put("bos_token_id", bosTokenId);
-        var eos = n.putArray("eos_token_id");
-        eosTokenIds.forEach(eos::add);
-        n.put("attention_bias", false);
-        n.put("mlp_bias", false);
-        n.put("torch_dtype", dtype);
-        return n;
+
+        static HfConfig of(LlamaConfig c) {
+            RopeScaling r = c.ropeScaling();
+            Rope rope = r == null ? null : new Rope("llama3", null, null, r.factor(), r.lowFreqFactor(),
+                    r.highFreqFactor(), r.originalMaxPositions());
+            return new HfConfig(List.of("LlamaForCausalLM"), "llama", c.vocabSize(), c.hiddenSize(),
+                    c.intermediateSize(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), "silu", c.rmsNormEps(),
+                    c.ropeTheta(), rope, null, c.tieWordEmbeddings(), c.maxPositions(), c.bosTokenId(),
+                    JSON.valueToTree(c.eosTokenIds()), false, false, c.dtype(), null);
+        }
+
+        LlamaConfig toConfig(String where) throws BadInputException {
+            String type = modelType == null ? "" : modelType;
+            if (!type.equals("llama")) {
+                throw new BadInputException(where + ": model_type: '" + type + "' is not supported (only 'llama')");
+            }
+            int hidden = positive(hiddenSize, "hidden_size", where);
+            int h = positive(heads, "num_attention_heads", where);
+            int kv = kvHeads == null ? h : positive(kvHeads, "num_key_value_heads", where);
+            if (h % kv != 0) {
+                throw new BadInputException(where + ": num_key_value_heads: " + kv + " does not divide "
+                        + "num_attention_heads " + h);
+            }
+            int dim;
+            if (headDim != null) {
+                dim = positive(headDim, "head_dim", where);
+            } else if (hidden % h == 0) {
+                dim = hidden / h;
+            } else {
+                throw new BadInputException(where + ": hidden_size " + hidden + " is not a multiple of "
+                        + "num_attention_heads " + h + " and head_dim is not given");
+            }
+            Rope rope = ropeParameters != null ? ropeParameters : ropeScaling;
+            double theta = ropeParameters != null
+                    ? (ropeParameters.ropeTheta() == null ? 10000.0 : ropeParameters.ropeTheta())
+                    : ropeTheta == null ? 10000.0 : ropeTheta;
+            RopeScaling scaling = null;
+            if (rope != null && rope.kind().equals("llama3")) {
+                scaling = new RopeScaling(orZero(rope.factor()), orZero(rope.lowFreqFactor()),
+                        orZero(rope.highFreqFactor()),
+                        rope.originalMaxPositions() == null ? 0 : rope.originalMaxPositions());
+                if (!(scaling.factor() > 0) || !(scaling.highFreqFactor() > scaling.lowFreqFactor())
+                        || scaling.originalMaxPositions() <= 0) {
+                    throw new BadInputException(where + ": rope scaling: llama3 needs factor > 0, high_freq_factor > "
+                            + "low_freq_factor and original_max_position_embeddings");
+                }
+            } else if (rope != null && !rope.kind().equals("default")) {
+                throw new BadInputException(where + ": rope scaling type '" + rope.kind() + "' is not supported");
+            }
+            List<Integer> eos = new ArrayList<>();
+            if (eosTokenId != null && eosTokenId.isArray()) {
+                eosTokenId.forEach(x -> eos.add(x.asInt()));
+            } else if (eosTokenId != null && eosTokenId.isInt()) {
+                eos.add(eosTokenId.asInt());
+            }
+            return new LlamaConfig(positive(vocabSize, "vocab_size", where), hidden,
+                    positive(intermediateSize, "intermediate_size", where),
+                    positive(layers, "num_hidden_layers", where), h, kv, dim,
+                    rmsNormEps == null ? 1e-6 : rmsNormEps, theta, scaling,
+                    tieWordEmbeddings != null && tieWordEmbeddings, maxPositions == null ? 2048 : maxPositions,
+                    bosTokenId == null ? -1 : bosTokenId, List.copyOf(eos),
+                    dtype != null ? dtype : torchDtype != null ? torchDtype : "float32");
+        }
+
+        private static double orZero(Double d) {
+            return d == null ? 0 : d;
+        }
+
+        private static int positive(Integer v, String key, String where) throws BadInputException {
+            if (v == null) {
+                throw new BadInputException(where + ": " + key + ": missing");
+            }
+            if (v <= 0) {
+                throw new BadInputException(where + ": " + key + ": must be a positive integer");
+            }
+            return v;
+        }
     }
 }
