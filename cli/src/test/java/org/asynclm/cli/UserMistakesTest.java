@@ -58,6 +58,8 @@ class UserMistakesTest {
                 Arguments.of("datagen " + synthetic + " --n 2 --out {dir}/folder", "{dir}/folder: is a directory; name a file"),
                 Arguments.of("datagen " + synthetic + " --n 2 --out {dir}/file/t.jsonl",
                         "{dir}/file: is a file, where a directory is needed"),
+                Arguments.of("datagen " + synthetic + " --n 2 --out /proc/asynclm-test.jsonl",
+                        "/proc/asynclm-test.jsonl: cannot be written there (the folder takes no new files)"),
                 Arguments.of("init-model --preset tiny --out {dir}/file", "{dir}/file: is a file, where a directory is needed"),
                 Arguments.of("train --model {dir}/m --traces ../training/src/test/resources/traces.jsonl --out {dir}/file",
                         "{dir}/file: not a directory"),

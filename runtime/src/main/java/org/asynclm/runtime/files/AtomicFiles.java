@@ -2,9 +2,11 @@ package org.asynclm.runtime.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,9 +36,11 @@ public final class AtomicFiles {
         try {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         } catch (IOException e) { // the temporary's name would only confuse: the target is what cannot be written
-            throw new FileSystemException(target.toString(), null, "cannot be written there ("
-                    + (e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e.getClass().getSimpleName()) + ")");
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NoSuchFileException ? "the folder takes no new files"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase()
+                    : "cannot create a file";
+            throw new FileSystemException(target.toString(), null, "cannot be written there (" + why + ")");
         }
         try {
             writer.write(tmp);
