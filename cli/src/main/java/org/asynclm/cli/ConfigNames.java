@@ -1,5 +1,6 @@
 package org.asynclm.cli;
 
+import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.training.data.TraceExamples;
@@ -16,6 +17,13 @@ final class ConfigNames {
         register(cl, Export.Format.class);
         register(cl, EngineKind.class);
         register(cl, PolicyName.class);
+        cl.registerConverter(LatencyDataset.class, s -> {
+            try {
+                return LatencyDataset.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
     }
 
     private static <E extends Enum<E> & ConfigName> void register(CommandLine cl, Class<E> type) {

@@ -7,10 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import org.asynclm.bfcl.BfclData;
-import org.asynclm.datagen.bfcl.BfclTasks;
+import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
@@ -57,7 +55,7 @@ final class EvalCommand implements Runnable {
                     "  bin/asynclm eval latency --dataset synthetic-parallel --n 200 --tpot-ms 5 --out runs/par",
                     "  bin/asynclm eval latency --dataset synthetic-multi-step-parallel --deployment cloud \\",
                     "      --ttft-ms 310 --out runs/msp-cloud",
-                    "  bin/asynclm eval latency --bfcl-dir ../shared/bfcl --dataset multi-step-parallel \\",
+                    "  bin/asynclm eval latency --bfcl-dir testdata/bfcl --dataset multi-step-parallel \\",
                     "      --user-interrupts 0,200,400 --out runs/msp-user"})
     static final class Latency implements Callable<Integer> {
         @Spec
@@ -67,7 +65,7 @@ final class EvalCommand implements Runnable {
                 description = "synthetic-parallel or synthetic-multi-step-parallel; with --bfcl-dir also parallel, "
                         + "parallel_multiple, live_parallel, live_parallel_multiple or multi-step-parallel (three "
                         + "first rounds of multi_turn_base from the eval split).")
-        String dataset;
+        LatencyDataset dataset;
 
         @Option(names = "--bfcl-dir", paramLabel = "DIR", description = "BFCL v4 data directory, for the BFCL datasets.")
         Path bfclDir;
@@ -128,12 +126,12 @@ final class EvalCommand implements Runnable {
                      Llama llama = ModelCommand.load(model, adapter)) {
                     Simulator sim = new Simulator(ModelCommand.tokenizer(model), timing.cost(), timing.policy(), seed,
                             maxTokens, (s, m, clock, b) -> ModelCommand.engineUnchecked(llama));
-                    entry = run(dataset + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),
+                    entry = run(dataset.id() + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),
                             timing.cost(), latency, timing.policy(), seed, timing.methods());
                 }
             } else {
                 Tokenizer counting = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
-                entry = run(dataset, scenarios, counting, tokenizer == null ? "byte" : tokenizer.toString(), seed,
+                entry = run(dataset.id(), scenarios, counting, tokenizer == null ? "byte" : tokenizer.toString(), seed,
                         timing.cost(), latency, timing.policy(), timing.methods());
             }
             write(out, List.of(entry));
@@ -144,26 +142,9 @@ final class EvalCommand implements Runnable {
         }
     }
 
-    /** The scenario set a dataset name stands for: synthetic (no files) or drawn from BFCL data. */
-    static List<Scenario> scenarios(String dataset, Path bfclDir, int n, long seed, LatencyDistribution latency,
-                                    List<Double> userInterrupts) throws BadInputException {
-        if (dataset.startsWith("synthetic-")) {
-            if (userInterrupts != null) {
-                throw new BadInputException("--user-interrupts applies to the BFCL multi-step-parallel dataset");
-            }
-            try {
-                return LatencyDatasets.parse(dataset).scenarios(n, latency, seed);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--dataset: " + e.getMessage());
-            }
-        }
-        if (!Set.of("parallel", "parallel_multiple", "live_parallel", "live_parallel_multiple",
-                "multi-step-parallel").contains(dataset)) {
-            throw new BadInputException("--dataset: unknown dataset '" + dataset + "'");
-        }
-        if (bfclDir == null) {
-            throw new BadInputException("--dataset " + dataset + " needs --bfcl-dir");
-        }
+    /** The scenario set a dataset stands for; {@code userInterrupts}: three times in ms, or null. */
+    static List<Scenario> scenarios(LatencyDataset dataset, Path bfclDir, int n, long seed,
+                                    LatencyDistribution latency, List<Double> userInterrupts) throws BadInputException {
         long[] arrivals = null;
         if (userInterrupts != null) {
             if (userInterrupts.size() != 3 || userInterrupts.stream().anyMatch(t -> !(t >= 0))) {
@@ -171,7 +152,7 @@ final class EvalCommand implements Runnable {
             }
             arrivals = userInterrupts.stream().mapToLong(CostModel::msToNanos).toArray();
         }
-        return BfclTasks.forLatency(new BfclData(bfclDir), dataset, n, seed, 0.25, latency::sampleMs, arrivals);
+        return dataset.scenarios(bfclDir, n, seed, latency, arrivals);
     }
 
     /** With the teacher engine; {@code tokenizerName} goes into the report ("byte" or the tokenizer.json). */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.eval.report.LatencyReport;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
@@ -194,15 +195,16 @@ final class QuickstartCommand implements Callable<Integer> {
         CostModel cloud = new CostModel(CostModel.msToNanos(5), 0, CostModel.Deployment.CLOUD,
                 CostModel.msToNanos(PAPER_TTFT_MS));
         List<LatencyReport.Entry> entries = new ArrayList<>();
-        List<String> datasets = new ArrayList<>(List.of("synthetic-parallel", "synthetic-multi-step-parallel"));
+        List<LatencyDataset> datasets = new ArrayList<>(List.of(LatencyDataset.SYNTHETIC_PARALLEL,
+                LatencyDataset.SYNTHETIC_MULTI_STEP_PARALLEL));
         if (bfclDir != null) {
-            datasets.addAll(List.of("parallel", "multi-step-parallel"));
+            datasets.addAll(List.of(LatencyDataset.PARALLEL, LatencyDataset.MULTI_STEP_PARALLEL));
         }
-        for (String d : datasets) {
+        for (LatencyDataset d : datasets) {
             List<Scenario> scenarios = EvalCommand.scenarios(d, bfclDir, n, seed,
                     LatencyDistribution.PAPER_EVAL_TOOLS, null);
             for (CostModel cost : List.of(local, cloud)) {
-                entries.add(EvalCommand.run(d, scenarios, new ByteTokenizer(), "byte", seed, cost,
+                entries.add(EvalCommand.run(d.id(), scenarios, new ByteTokenizer(), "byte", seed, cost,
                         LatencyDistribution.PAPER_EVAL_TOOLS, PolicyName.LPT, methods));
             }
         }

@@ -20,6 +20,7 @@ import org.asynclm.bfcl.BfclEntry;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
+import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.datagen.Task;
 import org.asynclm.datagen.TaskSource;
 import org.asynclm.datagen.config.DatagenConfig;
@@ -99,13 +100,14 @@ public final class BfclTasks {
      * {@code userInterruptsNanos} (three times) the three requests of a multi-step-parallel task arrive as user
      * interrupts at those times instead of in the prompt, as in the paper's Fig. 8.
      */
-    public static List<Scenario> forLatency(BfclData data, String dataset, int n, long seed, double trainFraction,
+    public static List<Scenario> forLatency(BfclData data, LatencyDataset set, int n, long seed, double trainFraction,
                                             ToDoubleFunction<SplittableRandom> latencyMs, long[] userInterruptsNanos)
             throws BadInputException {
         Timing timing = new Timing(latencyMs, r -> 1.0, true);
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Scenario> out = new ArrayList<>();
-        if (dataset.equals("multi-step-parallel")) {
+        String dataset = set.id();
+        if (set == LatencyDataset.MULTI_STEP_PARALLEL) {
             List<Entry> pool = new ArrayList<>();
             for (BfclEntry e : data.entries("multi_turn_base", true)) {
                 Entry entry = multiTurn(data, e);

@@ -8,6 +8,7 @@ import org.asynclm.bfcl.BfclData;
 import org.asynclm.cml.BlockKind;
 import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
+import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.runtime.CallRecord;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
@@ -25,7 +26,7 @@ class LatencySetsTest {
 
     @Test
     void everyBfclParallelScenarioReproducesTheClosedForms() throws Exception {
-        List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "parallel", 200, 0, 0.25,
+        List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), LatencyDataset.PARALLEL, 200, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, null);
         assertEquals(200, set.size());
         Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 0, 100_000);
@@ -43,7 +44,7 @@ class LatencySetsTest {
     @Test
     void userInterruptsDeliverTheThreeRequestsAtTheirTimes() throws Exception {
         long[] at = {0, 200_000_000L, 400_000_000L};
-        List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), "multi-step-parallel", 30, 0, 0.25,
+        List<Scenario> set = BfclTasks.forLatency(new BfclData(BfclTasksTest.BFCL), LatencyDataset.MULTI_STEP_PARALLEL, 30, 0, 0.25,
                 LatencyDistribution.PAPER_EVAL_TOOLS::sampleMs, at);
         Simulator sim = new Simulator(new ByteTokenizer(), CostModel.local(5, 0), PolicyName.LPT, 0, 100_000);
         for (Scenario s : set) {
