@@ -113,8 +113,8 @@ final class ChatCommand implements Callable<Integer> {
         BlockingDeque<String> lines = new LinkedBlockingDeque<>();
         Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
         Map<String, TimelineRecorder> turns = new LinkedHashMap<>();
-        Tokenizer tok = checkpoint.tokenizer();
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
+            Tokenizer tok = llama.tokenizer();
             o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
             o.println("Type while the model writes to interrupt it; Ctrl-D ends.");
             while (true) {

@@ -19,7 +19,6 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.stop.StopSignals;
-import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -80,13 +79,12 @@ final class EvalBfclCommand implements Callable<Integer> {
             List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));
             work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
         }
-        Tokenizer tok = checkpoint.tokenizer();
         ObjectNode provenance = checkpoint.provenance().put("mode", mode).put("seed", seed);
         provenance.putPOJO("categories", List.copyOf(work.keySet()));
         AtomicFiles.writeString(out.resolve("run.json"), Json.pretty(provenance)); // what made these result files
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
-            BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), tok, maxTokens, seed);
+            BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), llama.tokenizer(), maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();
                 Map<String, String> results;

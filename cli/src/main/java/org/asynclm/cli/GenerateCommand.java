@@ -44,17 +44,17 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws BadInputException {
-        Tokenizer tok = checkpoint.tokenizer();
-        int[] ids = tok.encode(prompt);
-        if (ids.length == 0) {
-            throw new BadInputException("--prompt: empty");
-        }
         if (maxTokens < 1) {
             throw new BadInputException("--max-tokens: must be at least 1, got " + maxTokens);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
              LlamaEngine engine = ModelCommand.engine(llama, temperature, topP, seed)) {
+            Tokenizer tok = llama.tokenizer();
+            int[] ids = tok.encode(prompt);
+            if (ids.length == 0) {
+                throw new BadInputException("--prompt: empty");
+            }
             if (ids.length >= engine.maxContext()) {
                 throw new BadInputException("--prompt: " + ids.length + " tokens, and the model's context holds "
                         + engine.maxContext() + "; shorten it");

@@ -61,12 +61,11 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws BadInputException {
-            Tokenizer tok = checkpoint.tokenizer();
-            int[] ids = tok.encode(text);
-            if (ids.length == 0) {
-                throw new BadInputException("--text: nothing to score");
-            }
             try (Llama llama = checkpoint.load(); Llama.Cache cache = llama.newCache()) {
+                int[] ids = llama.tokenizer().encode(text);
+                if (ids.length == 0) {
+                    throw new BadInputException("--text: nothing to score");
+                }
                 float[][] logits = llama.forward(cache, ids);
                 ObjectNode out = JsonNodeFactory.instance.objectNode();
                 ArrayNode idsNode = out.putArray("token_ids");
@@ -88,7 +87,7 @@ final class ModelCommand implements Runnable {
                 } else {
                     for (int i = 0; i < ids.length; i++) {
                         spec.commandLine().getOut().printf("%6d  %-12s  %s%n", ids[i],
-                                "'" + tok.piece(ids[i]).replace("\n", "\\n") + "'",
+                                "'" + llama.tokenizer().piece(ids[i]).replace("\n", "\\n") + "'",
                                 i == 0 ? "-" : String.format("%.4f", lp.get(i).asDouble()));
                     }
                 }

@@ -45,8 +45,8 @@ final class ModelRuns {
                     CacheCosts cacheCosts, Sampling sampling) throws BadInputException {
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TimelineRecorder> timelines = new LinkedHashMap<>();
-        Tokenizer tok = checkpoint.tokenizer();
         try (Llama llama = checkpoint.load()) {
+            Tokenizer tok = llama.tokenizer();
             for (Method m : methods) {
                 Map<String, Tool> tools = ScenarioTools.of(scenario);
                 int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,8 @@ import java.util.stream.IntStream;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.WeightFiles;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.tokens.HfTokenizer;
+import org.asynclm.runtime.tokens.Tokenizer;
 
 /**
  * Llama as transformers' {@code LlamaForCausalLM} computes it, on DJL/PyTorch in fp32: embedding; per layer an
@@ -24,6 +27,8 @@ import org.asynclm.runtime.BadInputException;
  */
 public final class Llama implements AutoCloseable {
     private final LlamaConfig config;
+    /** The directory's tokenizer.json, loaded with the weights; null for a directory without one. */
+    private Tokenizer tokenizer;
     private final NDManager manager;
     private final float[] embedding;
     private final NDArray lmHeadT;
@@ -78,8 +83,11 @@ public final class Llama implements AutoCloseable {
                         vector(m, ck.floats(p + "post_attention_layernorm.weight", h)), projections));
             }
             float[] head = c.tieWordEmbeddings() ? emb : ck.floats("lm_head.weight", c.vocabSize(), h);
-            return new Llama(c, m, emb, transposed(m, head, c.vocabSize(), h),
+            Llama llama = new Llama(c, m, emb, transposed(m, head, c.vocabSize(), h),
                     vector(m, ck.floats("model.norm.weight", h)), layers);
+            Path tokenizerFile = dir.resolve("tokenizer.json");
+            llama.tokenizer = Files.exists(tokenizerFile) ? HfTokenizer.load(tokenizerFile) : null;
+            return llama;
         } catch (BadInputException | RuntimeException e) {
             m.close();
             throw e;
@@ -177,6 +185,14 @@ public final class Llama implements AutoCloseable {
 
     private static NDArray transposed(NDManager m, float[] w, int rows, int cols) {
         return m.create(w, new Shape(rows, cols)).transpose();
+    }
+
+    /** The model directory's tokenizer: one directory, one object. */
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("this model directory has no tokenizer.json");
+        }
+        return tokenizer;
     }
 
     public LlamaConfig config() {
