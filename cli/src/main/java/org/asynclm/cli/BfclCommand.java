@@ -1,8 +1,5 @@
 package org.asynclm.cli;
 
-import org.asynclm.runtime.files.AtomicFiles;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.asynclm.bfcl.BfclData;
+import org.asynclm.eval.bfcl.BfclFiles;
 import org.asynclm.eval.bfcl.BfclScorer;
 import org.asynclm.runtime.BadInputException;
 import picocli.CommandLine.Command;
@@ -61,19 +59,7 @@ final class BfclCommand implements Runnable {
         public Integer call() throws BadInputException, IOException {
             List<BfclScorer.Verdict> verdicts = new BfclScorer(underscoreToDot).score(new BfclData(dir), category, results);
             if (out != null) {
-                StringBuilder sb = new StringBuilder();
-                for (BfclScorer.Verdict v : verdicts) {
-                    ObjectNode n = JsonNodeFactory.instance.objectNode();
-                    n.put("id", v.id());
-                    n.put("valid", v.valid());
-                    if (v.errorType() == null) {
-                        n.putNull("error_type");
-                    } else {
-                        n.put("error_type", v.errorType());
-                    }
-                    sb.append(n).append('\n');
-                }
-                AtomicFiles.writeString(out, sb.toString());
+                BfclFiles.writeScores(out, verdicts);
             }
             long valid = verdicts.stream().filter(BfclScorer.Verdict::valid).count();
             Map<String, Integer> errors = new TreeMap<>();

@@ -1,9 +1,7 @@
 package org.asynclm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
+import org.asynclm.eval.bfcl.BfclFiles;
 import org.asynclm.eval.bfcl.BfclRun;
 import org.asynclm.eval.bfcl.BfclScorer;
 import org.asynclm.model.llama.Llama;
@@ -20,8 +19,8 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.stop.StopSignals;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -91,30 +90,18 @@ final class EvalBfclCommand implements Callable<Integer> {
                 try (Progress p = new Progress(category, w.getValue().size())) {
                     results = run.run(w.getValue(), category, mode, p);
                 }
-                StringBuilder lines = new StringBuilder();
-                Map<String, JsonNode> asJson = new LinkedHashMap<>();
-                results.forEach((id, r) -> {
-                    ObjectNode line = JsonNodeFactory.instance.objectNode().put("id", id).put("result", r);
-                    lines.append(line).append('\n');
-                    asJson.put(id, new TextNode(r));
-                });
-                AtomicFiles.writeString(out.resolve("BFCL_v4_" + category + "_result.json"), lines.toString());
+                Map<String, JsonNode> asJson = BfclFiles.writeResults(BfclFiles.resultFile(out, category), results);
                 List<BfclScorer.Verdict> verdicts = new BfclScorer(false).score(category, w.getValue(), asJson);
-                StringBuilder scores = new StringBuilder();
+                BfclFiles.writeScores(BfclFiles.scoreFile(out, category), verdicts);
                 Map<String, Integer> errors = new TreeMap<>();
                 long valid = 0;
                 for (BfclScorer.Verdict v : verdicts) {
-                    ObjectNode line = JsonNodeFactory.instance.objectNode().put("id", v.id()).put("valid", v.valid());
                     if (v.valid()) {
                         valid++;
-                        line.putNull("error_type");
                     } else {
-                        line.put("error_type", v.errorType());
                         errors.merge(v.errorType(), 1, Integer::sum);
                     }
-                    scores.append(line).append('\n');
                 }
-                AtomicFiles.writeString(out.resolve("BFCL_v4_" + category + "_score.json"), scores.toString());
                 String common = errors.entrySet().stream().max(Map.Entry.comparingByValue())
                         .map(e -> e.getKey() + " (" + e.getValue() + ")").orElse("-");
                 table.row(category, mode, verdicts.size(), String.format("%.4f", (double) valid / verdicts.size()), common);

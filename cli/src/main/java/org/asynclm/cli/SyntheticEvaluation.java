@@ -9,28 +9,19 @@ import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.eval.learning.RunCheck;
+import org.asynclm.eval.learning.TaskEvaluation;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
-import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.config.ConfigOverride;
-import org.asynclm.runtime.sim.Simulator;
-import org.asynclm.runtime.stop.StopSignals;
-import org.asynclm.runtime.teacher.PolicyName;
-import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.Tokenizer;
 
 /**
- * Held-out synthetic tasks, drawn as datagen draws its traces, run by a model under one method (greedy, constrained
- * decoding, tools simulated, decoding charged at each task's TPOT on a virtual clock) and judged against the
- * teacher's run of the same task under the same method. What {@code eval synthetic} prints and what training
- * measures at its checkpoints.
+ * Held-out synthetic tasks, drawn as datagen draws its traces from the datagen config the training traces came from,
+ * for {@link TaskEvaluation}: what {@code eval synthetic} prints and what training measures at its checkpoints.
  */
 final class SyntheticEvaluation {
-    private final TraceGenerator tasks;
-    private final Tokenizer tokenizer;
-    private final Method method;
-    private final Integer maxTokens;
+    private final TaskEvaluation evaluation;
 
     /** {@code maxTokens} null: twice the teacher's tokens for the task, plus 64. */
     SyntheticEvaluation(DatagenConfig tasks, Tokenizer tokenizer, Method method, Integer maxTokens)
@@ -38,10 +29,12 @@ final class SyntheticEvaluation {
         if (tasks.source() != DatagenConfig.Source.SYNTHETIC) {
             throw new BadInputException("source: eval synthetic needs source synthetic, got " + tasks.source().id());
         }
-        this.tasks = new TraceGenerator(tasks, tokenizer, "model", Sources.create(tasks));
-        this.tokenizer = tokenizer;
-        this.method = method;
-        this.maxTokens = maxTokens;
+        TraceGenerator generator = new TraceGenerator(tasks, tokenizer, "model", Sources.create(tasks));
+        this.evaluation = new TaskEvaluation(index -> {
+            TraceGenerator.Case c = generator.prepare(index);
+            return new TaskEvaluation.Task(c.task().scenario(), c.simulator(), c.prepared(), c.cost(), c.seed(),
+                    generator.syncMakespan(c.simulator(), c.prepared(), c.cost()));
+        }, tokenizer, method, maxTokens);
     }
 
     /**
@@ -58,25 +51,8 @@ final class SyntheticEvaluation {
         return ConfigLoader.loadWith(file, all);
     }
 
-    /** Runs tasks 0..n-1 of the set; {@code progress} hears how many are done. */
+    /** Runs tasks 0..n-1 of the set with the model; {@code progress} hears how many are done. */
     List<RunCheck> run(Llama llama, int n, IntConsumer progress) {
-        List<RunCheck> runs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            StopSignals.check();
-            runs.add(check(i, llama));
-            progress.accept(i + 1);
-        }
-        return runs;
-    }
-
-    private RunCheck check(int index, Llama llama) {
-        TraceGenerator.Case c = tasks.prepare(index);
-        Outcome teacher = c.simulator().run(c.prepared(), method, Timeline.NONE);
-        long sync = tasks.syncMakespan(c.simulator(), c.prepared(), c.cost());
-        int limit = maxTokens != null ? maxTokens : 2 * teacher.generatedTokens() + 64;
-        Simulator model = new Simulator(tokenizer, c.cost(), PolicyName.LPT, c.seed(), limit,
-                (s, m, clock, bounds) -> ModelCommand.engineUnchecked(llama));
-        Outcome run = model.run(c.prepared(), method, Timeline.NONE);
-        return RunCheck.of(c.task().scenario(), run, teacher, sync);
+        return evaluation.run((s, m, clock, bounds) -> ModelCommand.engineUnchecked(llama), n, progress);
     }
 }
