@@ -65,7 +65,7 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             DatagenConfig c = DatagenCommand.load(config, sets, n, null, null, null, null);
             TraceGenerator g = new TraceGenerator(c,
-                    DatagenCommand.tokenizer(c), c.tokenizer(), Sources.create(c));
+                    DatagenCommand.tokenizer(c), c.tokenizer().name(), Sources.create(c));
             DatagenBenchmark.Result r = DatagenBenchmark.run(g, n, c.format(),
                     threads == null ? DatagenCommand.cores() : threads, Math.max(1, rounds));
             ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -18,8 +18,6 @@ import org.asynclm.datagen.trace.TraceValidator;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.stop.StopSignals;
-import org.asynclm.runtime.tokens.ByteTokenizer;
-import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,7 +87,7 @@ final class DatagenCommand implements Callable<Integer> {
             throw new BadInputException("--threads: must be at least 1, got " + threads);
         }
         DatagenConfig c = load(config, sets, n, seed, format, bfclDir, tokenizer);
-        TraceGenerator generator = new TraceGenerator(c, tokenizer(c), c.tokenizer(), Sources.create(c));
+        TraceGenerator generator = new TraceGenerator(c, tokenizer(c), c.tokenizer().name(), Sources.create(c));
         Datagen.Summary s;
         try (StopSignals.Scope stoppable = StopSignals.cooperate(); Progress p = new Progress("datagen", c.n())) {
             s = Datagen.write(generator, c.n(), c.format(), out, threads == null ? cores() : threads, p);
@@ -103,7 +101,7 @@ final class DatagenCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "%.2fx", s.speedupOverSync()), s.meanLowerBoundMs())
                 .render());
         o.println("shapes: " + s.shapes());
-        o.println("wrote " + out + " (" + c.format() + "), and what made it: " + Datagen.provenanceFile(out));
+        o.println("wrote " + out + " (" + c.format().id() + "), and what made it: " + Datagen.provenanceFile(out));
         return 0;
     }
 
@@ -130,10 +128,7 @@ final class DatagenCommand implements Callable<Integer> {
     }
 
     static Tokenizer tokenizer(DatagenConfig c) throws BadInputException {
-        if (c.tokenizer().equals("byte")) {
-            return new ByteTokenizer();
-        }
-        return HfTokenizer.load(Path.of(c.tokenizer()));
+        return c.tokenizer().load();
     }
 
     static int cores() {

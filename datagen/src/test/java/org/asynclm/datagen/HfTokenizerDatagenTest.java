@@ -82,7 +82,8 @@ class HfTokenizerDatagenTest {
         DatagenConfig viaBytes = ConfigLoader.load(null, List.of("n=40"));
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
-        Datagen.write(new TraceGenerator(viaFile, hf, viaFile.tokenizer(), Sources.create(viaFile)), 40, DatagenConfig.Format.NATIVE, a, 1,
+        Datagen.write(new TraceGenerator(viaFile, hf, viaFile.tokenizer().name(), Sources.create(viaFile)), 40,
+                DatagenConfig.Format.NATIVE, a, 1,
                 i -> { });
         Datagen.write(new TraceGenerator(viaBytes, new ByteTokenizer(), "byte", Sources.create(viaBytes)), 40, DatagenConfig.Format.NATIVE,
                 b, 1, i -> { });

@@ -47,7 +47,7 @@ public final class ConfigLoader {
         loaded.check(c.policy() != null, "policy", "must be one of " + ConfigName.ids(PolicyName.class));
         loaded.check(c.method() == Method.ASYNC || c.method() == Method.SYNC, "method", "must be async or sync");
         loaded.check(c.format() != null, "format", "must be one of " + ConfigName.ids(DatagenConfig.Format.class));
-        loaded.check(c.tokenizer() != null && !c.tokenizer().isBlank(), "tokenizer", "must be 'byte' or a path");
+        loaded.check(c.tokenizer() != null, "tokenizer", "must be 'byte' or the path of a tokenizer.json");
         range(loaded, c.tpotMs(), "tpot_ms", 0, false);
         range(loaded, c.estimatedMs(), "estimated_ms", 0, false);
         range(loaded, c.noise(), "noise", 0, false);

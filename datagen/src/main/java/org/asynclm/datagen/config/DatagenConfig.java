@@ -4,14 +4,15 @@ import java.util.Map;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.teacher.PolicyName;
+import org.asynclm.runtime.tokens.TokenizerChoice;
 
 /**
  * Everything that decides a datagen run; see {@code defaults.yaml} for each key's meaning and default. {@code method}
  * is how the teacher's calls run in a trace, and so what a model trained on it does: async or sync.
  */
 public record DatagenConfig(Source source, int n, long seed, PolicyName policy, Method method, Format format,
-                            String tokenizer, Range tpotMs, Range estimatedMs, Range noise, double prefillMsPerToken,
-                            int maxTokens, Synthetic synthetic, Bfcl bfcl) {
+                            TokenizerChoice tokenizer, Range tpotMs, Range estimatedMs, Range noise,
+                            double prefillMsPerToken, int maxTokens, Synthetic synthetic, Bfcl bfcl) {
 
     /** Where the tasks come from: the built-in function pool, or BFCL's entries in one of three shapes. */
     public enum Source implements ConfigName { SYNTHETIC, BFCL_PARALLEL, BFCL_MULTI_TURN, BFCL_MULTI_STEP_PARALLEL }

@@ -23,6 +23,7 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.TextLines;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.TokenizerChoice;
 import org.asynclm.runtime.trace.TraceLine;
 
 /**
@@ -127,7 +128,7 @@ public final class TraceValidator {
             known.append(t.user());
             double tpot = t.tpotMs();
             double prefill = t.prefillMsPerToken();
-            boolean byteTokens = "byte".equals(t.tokenizer());
+            boolean byteTokens = TokenizerChoice.BYTE.equals(t.tokenizer());
             double now = 0;
             double lastToken = 0;
             boolean trapped = false;

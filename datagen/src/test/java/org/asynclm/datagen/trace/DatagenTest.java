@@ -35,7 +35,7 @@ class DatagenTest {
 
     static Path write(Path file, Path config, int threads, String... sets) throws Exception {
         DatagenConfig c = ConfigLoader.load(config, List.of(sets));
-        TraceGenerator g = new TraceGenerator(c, new ByteTokenizer(), c.tokenizer(), Sources.create(c));
+        TraceGenerator g = new TraceGenerator(c, new ByteTokenizer(), c.tokenizer().name(), Sources.create(c));
         Datagen.write(g, c.n(), c.format(), file, threads, i -> { });
         return file;
     }

@@ -248,6 +248,9 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
             Object value = mi instanceof InvalidFormatException f ? f.getValue() : null;
             return "expected " + expected + (value == null ? "" : ", got '" + value + "'");
         }
+        if (m.contains(", problem: ")) { // a value's own check, thrown while it was being made
+            return m.substring(m.indexOf(", problem: ") + ", problem: ".length()).lines().findFirst().orElse("");
+        }
         return m.lines().findFirst().orElse(m).replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+`", "a value");
     }
 
