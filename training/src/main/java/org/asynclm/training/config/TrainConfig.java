@@ -21,7 +21,7 @@ import org.asynclm.training.data.TraceExamples.Overlong;
 @JsonAutoDetect(
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public record TrainConfig(String baseModel, String trainData, String evalData, double evalFraction, int evalEvery,
-                          int evalRows, String device, FineTuning method, Lora lora, int maxLength, Overlong overlong,
+                          int evalRows, ComputeDevice device, FineTuning method, Lora lora, int maxLength, Overlong overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps) {
@@ -70,7 +70,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.evalFraction() >= 0 && c.evalFraction() < 1, "eval_fraction", "must be in [0, 1)");
         loaded.check(c.evalEvery() >= 0, "eval_every", "must be >= 0");
         loaded.check(c.evalRows() >= 1, "eval_rows", "must be at least 1");
-        loaded.check(c.device().equals("cpu") || c.device().matches("cuda:\\d+"), "device", "must be cpu or cuda:N");
+        loaded.check(c.device() != null, "device", "must be cpu or cuda:N");
         loaded.check(c.method() != null, "method", "must be one of " + ConfigName.ids(FineTuning.class));
         loaded.check(c.lora().rank() >= 1, "lora.rank", "must be at least 1");
         loaded.check(c.lora().alpha() > 0, "lora.alpha", "must be positive");

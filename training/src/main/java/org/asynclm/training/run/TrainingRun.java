@@ -1,7 +1,6 @@
 package org.asynclm.training.run;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +87,7 @@ public final class TrainingRun {
         if (resume == null && out == null) {
             throw new IllegalArgumentException("a fresh run needs its directory");
         }
-        requireDevice(c.device());
+        c.device().requireAvailable();
         Path base = Path.of(c.baseModel());
         Tokenizer tokenizer = HfTokenizer.load(base.resolve("tokenizer.json"));
         WeightFiles.open(base); // the base's weights are whole (their headers and sizes), before anything is written
@@ -109,23 +108,6 @@ public final class TrainingRun {
             throw new BadInputException("--resume " + resume + ": already at step " + from.step() + " of " + run.total);
         }
         return run;
-    }
-
-    /** The config's {@code cpu} or {@code cuda:N} as DJL names it (DJL's own parser knows "gpu0", not "cuda:0"). */
-    static Device device(String name) {
-        return name.startsWith("cuda:") ? Device.gpu(Integer.parseInt(name.substring(5))) : Device.cpu();
-    }
-
-    /** A CUDA device must exist here: found now, not after the run directory was made. */
-    private static void requireDevice(String name) throws BadInputException {
-        Device device = device(name);
-        if (device.isGpu()) {
-            int gpus = Engine.getEngine("PyTorch").getGpuCount();
-            if (device.getDeviceId() >= gpus) {
-                throw new BadInputException("device: " + name + " is not available: this machine has " + gpus
-                        + " CUDA device" + (gpus == 1 ? "" : "s") + " that PyTorch can use");
-            }
-        }
     }
 
     public int totalSteps() {
@@ -178,7 +160,7 @@ public final class TrainingRun {
      */
     public static TrainableLlama open(TrainConfig c, Path resumed, Path newAdapter, LoraAdapter.TokenRows tokenRows)
             throws BadInputException, IOException {
-        Device device = device(c.device());
+        Device device = c.device().djl();
         Path base = Path.of(c.baseModel());
         if (!c.isLora()) {
             return TrainableLlama.load(resumed == null ? base : resumed, device);

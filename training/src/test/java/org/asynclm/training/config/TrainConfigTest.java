@@ -62,7 +62,7 @@ class TrainConfigTest {
         assertEquals(f + ":3: lora.targets: 'qproj' is not one of [q_proj, k_proj, v_proj, o_proj, gate_proj, "
                 + "up_proj, down_proj]", error("lora:\n  rank: 2\n  targets: [qproj]\n"));
         assertEquals(f + ":1: warmup: must be in [0, 1)", error("warmup: 1.5\n"));
-        assertEquals(f + ":1: device: must be cpu or cuda:N", error("device: gpu\n"));
+        assertEquals(f + ":1: device: must be cpu or cuda:N, got 'gpu'", error("device: gpu\n"));
         assertTrue(error("steps: many\n").startsWith(f + ":1: steps: expected int"), error("steps: many\n"));
         assertEquals("--set gradient_accumulation: must be at least 1", error("", "gradient_accumulation=0"));
         assertEquals("--set lora.rank.x: unknown key", error("", "lora.rank.x=1"));
