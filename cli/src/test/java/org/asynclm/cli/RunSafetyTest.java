@@ -69,6 +69,10 @@ class RunSafetyTest {
             assertEquals(before, names(target), target + " untouched");
         }
         assertTrue(Files.exists(checkpoint.resolve("optimizer.safetensors")));
+        Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+        CliTest.Result onFile = CliTest.run("export", "--checkpoint", checkpoint.toString(), "--format", "merged",
+                "--out", aFile.toString());
+        assertEquals("asynclm: --out " + aFile + ": exists and is not a directory", onFile.err().strip());
         assertTrue(CliTest.run("export", "--checkpoint", checkpoint.toString(), "--format", "merged", "--out",
                 mine.toString()).err().contains("not an earlier export"));
         assertTrue(CliTest.run("export", "--checkpoint", checkpoint.toString(), "--format", "merged", "--out",

@@ -43,6 +43,7 @@ class UserMistakesTest {
         withBad[withBad.length - 3] = (byte) 0xff; // line 2 is "\xff": not UTF-8
         Files.write(dir.resolve("latin1.jsonl"), withBad);
         Files.writeString(dir.resolve("intr.jsonl"), trace.replaceFirst("\\[CALL\\]a\\[HEAD\\]", "[INTR]a[HEAD]") + "\n");
+        Files.writeString(dir.resolve("one-result.jsonl"), "{\"id\":\"simple_python_0\",\"result\":\"x\"}\n");
         Files.writeString(dir.resolve("dup-results.jsonl"), "{\"id\":\"simple_python_0\",\"result\":\"x\"}\n"
                 + "{\"id\":\"simple_python_0\",\"result\":\"y\"}\n");
         Files.writeString(dir.resolve("nowhere.json"), "{\"calls\": [{\"id\": \"a\", \"function\": \"f\", \"exec_ms\": 1,"
@@ -67,6 +68,8 @@ class UserMistakesTest {
                         "{dir}/file: is a file, where a directory is needed"),
                 Arguments.of("eval synthetic --model {dir}/m --n 1 --max-tokens 5 --out {dir}/folder",
                         "{dir}/folder: is a directory; name a file"),
+                Arguments.of("bfcl score --bfcl-dir " + BFCL + " --category simple_python --results {dir}/one-result.jsonl"
+                        + " --out {dir}/folder", "{dir}/folder: is a directory; name a file"),
                 Arguments.of("simulate --synthetic parallel --calls 3 --timeline {dir}/folder",
                         "{dir}/folder: is a directory; name a file"),
                 Arguments.of("simulate --synthetic parallel --calls 3 --timeline {dir}/file/t.json",

@@ -173,4 +173,17 @@ class SafetensorsTest {
         assertEquals(dir + ": no model.safetensors and no model.safetensors.index.json",
                 assertThrows(BadInputException.class, () -> WeightFiles.open(dir)).getMessage());
     }
+
+    /** Offsets that point before the data (negative) are refused, not read from wherever they land. */
+    @Test
+    void negativeDataOffsetsAreRefused() throws Exception {
+        Path f = dir.resolve("neg.safetensors");
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-4,0]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).putFloat(1f);
+        Files.write(f, b.array());
+        assertEquals(f + ": tensor 'w': data_offsets must be whole numbers >= 0, got [-4,0]",
+                assertThrows(BadInputException.class, () -> Safetensors.index(f)).getMessage());
+    }
 }
