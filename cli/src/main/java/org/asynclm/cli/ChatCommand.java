@@ -104,7 +104,7 @@ final class ChatCommand implements Callable<Integer> {
         if (maxTokens < 1 || paceMs < 0) {
             throw new BadInputException("--max-tokens must be at least 1 and --pace-ms at least 0");
         }
-        if (stdin && StandardInput.isClosed()) {
+        if (stdin && StandardStreams.stdinIsClosed()) {
             throw new BadInputException("chat: standard input is closed; run it on a terminal, or give it a file or "
                     + "a pipe (< lines.txt)");
         }

@@ -3,7 +3,6 @@ package org.asynclm.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
@@ -34,10 +33,6 @@ final class CheckpointOptions {
 
     /** The model with its tokenizer, which a command that runs it needs. */
     Llama load() throws BadInputException {
-        if (!Files.exists(model.resolve("tokenizer.json"))) {
-            throw new BadInputException(model.resolve("tokenizer.json") + ": no such file (a model directory holds "
-                    + "its tokenizer)");
-        }
         return ModelCommand.load(model, adapter);
     }
 

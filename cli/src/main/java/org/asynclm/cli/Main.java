@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.FileErrors;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.stop.StoppedException;
 import picocli.CommandLine.Command;

@@ -1,9 +1,6 @@
 package org.asynclm.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -31,7 +28,7 @@ final class Progress implements AutoCloseable, IntConsumer {
     Progress(String task, long max) {
         this.task = task;
         this.max = max;
-        if (stderrIsTerminal()) {
+        if (StandardStreams.stderrIsTerminal()) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
             log = null;
@@ -76,22 +73,5 @@ final class Progress implements AutoCloseable, IntConsumer {
         if (bar != null) {
             bar.close();
         }
-    }
-
-    /**
-     * Whether standard error is a terminal. On Linux its descriptor shows it (a tty or pty device); elsewhere the
-     * JVM's console stands for it.
-     */
-    static boolean stderrIsTerminal() {
-        Path fd2 = Path.of("/proc/self/fd/2");
-        if (Files.isDirectory(fd2.getParent())) {
-            try {
-                String target = Files.readSymbolicLink(fd2).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (IOException | UnsupportedOperationException e) {
-                return false;
-            }
-        }
-        return System.console() != null;
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ProgressTest {
     @Test
     void offATerminalThereIsALinePerTenthAndNoRedrawnFrames() {
-        assertTrue(!Progress.stderrIsTerminal(), "the test's standard error is not a terminal");
+        assertTrue(!StandardStreams.stderrIsTerminal(), "the test's standard error is not a terminal");
         PrintStream saved = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

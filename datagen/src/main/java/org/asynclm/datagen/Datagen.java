@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,8 +40,10 @@ public final class Datagen {
     private static final int CHUNK = 64;
 
     /** What was written. */
+    /** What was written; {@code outputSha256} is the file's hash, taken as it was written. */
     public record Summary(int traces, long assistantTokens, long promptTokens, double meanMakespanMs,
-                          double meanSyncMakespanMs, double meanLowerBoundMs, Map<String, Integer> shapes) {
+                          double meanSyncMakespanMs, double meanLowerBoundMs, Map<String, Integer> shapes,
+                          String outputSha256) {
         public double speedupOverSync() {
             return meanSyncMakespanMs / meanMakespanMs;
         }
@@ -61,7 +66,9 @@ public final class Datagen {
 
     private static void writeInOrder(TraceGenerator generator, int n, DatagenConfig.Format format, Path file, int threads,
                                      ExecutorService pool, Totals totals, IntConsumer progress) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        MessageDigest digest = ContentHash.sha256(); // hashed on the way out, not read back for the sidecar
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
+                new DigestOutputStream(Files.newOutputStream(file), digest), StandardCharsets.UTF_8))) {
             ArrayDeque<Future<List<String>>> inFlight = new ArrayDeque<>();
             int next = 0;
             int done = 0;
@@ -89,6 +96,7 @@ public final class Datagen {
             }
             throw new IOException(e.getCause());
         }
+        totals.hashed(ContentHash.format(digest)); // the writer is closed: every byte went through the digest
     }
 
     /** The sidecar of a trace file: {@code OUT.provenance.json}. */
@@ -104,7 +112,7 @@ public final class Datagen {
         ObjectNode n = PROVENANCE.createObjectNode();
         n.put("schema", "asynclm.datagen-provenance/1");
         n.put("output", out.getFileName().toString());
-        n.put("output_sha256", ContentHash.ofFile(out));
+        n.put("output_sha256", s.outputSha256());
         n.put("code_version", CodeVersion.current());
         n.put("created", Instant.now().toString());
         n.put("seed", config.seed());
@@ -138,6 +146,7 @@ public final class Datagen {
         private long syncNanos;
         private long lowerBoundNanos;
         private final Map<String, Integer> shapes = new TreeMap<>();
+        private String outputSha256;
 
         synchronized void add(Trace t) {
             assistantTokens += t.assistantTokens();
@@ -148,9 +157,13 @@ public final class Datagen {
             shapes.merge(t.task().shape(), 1, Integer::sum);
         }
 
+        synchronized void hashed(String sha256) {
+            outputSha256 = sha256;
+        }
+
         synchronized Summary summary(int n) {
             return new Summary(n, assistantTokens, promptTokens, makespanNanos / 1e6 / n, syncNanos / 1e6 / n,
-                    lowerBoundNanos / 1e6 / n, Collections.unmodifiableMap(new TreeMap<>(shapes)));
+                    lowerBoundNanos / 1e6 / n, Collections.unmodifiableMap(new TreeMap<>(shapes)), outputSha256);
         }
     }
 }

@@ -27,8 +27,8 @@ import org.asynclm.runtime.tokens.Tokenizer;
  */
 public final class Llama implements AutoCloseable {
     private final LlamaConfig config;
-    /** The directory's tokenizer.json, loaded with the weights; null for a directory without one. */
-    private Tokenizer tokenizer;
+    /** The directory's tokenizer.json, loaded with the weights. */
+    private final Tokenizer tokenizer;
     private final NDManager manager;
     private final float[] embedding;
     private final NDArray lmHeadT;
@@ -52,9 +52,10 @@ public final class Llama implements AutoCloseable {
         }
     }
 
-    private Llama(LlamaConfig config, NDManager manager, float[] embedding, NDArray lmHeadT, NDArray finalNorm,
-                  List<Layer> layers) {
+    private Llama(LlamaConfig config, Tokenizer tokenizer, NDManager manager, float[] embedding, NDArray lmHeadT,
+                  NDArray finalNorm, List<Layer> layers) {
         this.config = config;
+        this.tokenizer = tokenizer;
         this.manager = manager;
         this.embedding = embedding;
         this.lmHeadT = lmHeadT;
@@ -66,6 +67,10 @@ public final class Llama implements AutoCloseable {
 
     public static Llama load(Path dir, Device device) throws BadInputException {
         LlamaConfig c = LlamaConfig.read(dir.resolve("config.json"));
+        Path tokenizerFile = dir.resolve("tokenizer.json");
+        if (!Files.exists(tokenizerFile)) {
+            throw new BadInputException(tokenizerFile + ": no such file (a model directory holds its tokenizer)");
+        }
         WeightFiles ck = WeightFiles.open(dir);
         NDManager m = NDManager.newBaseManager(device);
         try {
@@ -83,11 +88,8 @@ public final class Llama implements AutoCloseable {
                         vector(m, ck.floats(p + "post_attention_layernorm.weight", h)), projections));
             }
             float[] head = c.tieWordEmbeddings() ? emb : ck.floats("lm_head.weight", c.vocabSize(), h);
-            Llama llama = new Llama(c, m, emb, transposed(m, head, c.vocabSize(), h),
+            return new Llama(c, HfTokenizer.load(tokenizerFile), m, emb, transposed(m, head, c.vocabSize(), h),
                     vector(m, ck.floats("model.norm.weight", h)), layers);
-            Path tokenizerFile = dir.resolve("tokenizer.json");
-            llama.tokenizer = Files.exists(tokenizerFile) ? HfTokenizer.load(tokenizerFile) : null;
-            return llama;
         } catch (BadInputException | RuntimeException e) {
             m.close();
             throw e;
@@ -189,9 +191,6 @@ public final class Llama implements AutoCloseable {
 
     /** The model directory's tokenizer: one directory, one object. */
     public Tokenizer tokenizer() {
-        if (tokenizer == null) {
-            throw new IllegalStateException("this model directory has no tokenizer.json");
-        }
         return tokenizer;
     }
 

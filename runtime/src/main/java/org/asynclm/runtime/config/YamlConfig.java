@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -18,7 +17,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -111,7 +109,7 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         try {
             return YAML.treeToValue(tree, type);
         } catch (JsonProcessingException e) {
-            String key = pathOf(e);
+            String key = JsonProblems.path(e, false);
             throw new BadInputException(where(origin, key, file) + key + ": " + typeMessage(e));
         } catch (IllegalArgumentException e) {
             throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
@@ -214,21 +212,6 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         return file == null ? "" : file + ": ";
     }
 
-    private static String pathOf(JsonProcessingException e) {
-        if (e instanceof JsonMappingException m) {
-            StringBuilder sb = new StringBuilder();
-            for (var ref : m.getPath()) {
-                if (ref.getFieldName() != null) {
-                    if (!sb.isEmpty()) {
-                        sb.append('.');
-                    }
-                    sb.append(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(ref.getFieldName()));
-                }
-            }
-            return sb.toString();
-        }
-        return "";
-    }
 
     /** What a value should have been, in words: never Jackson's Java type names or feature flags. */
     private static String typeMessage(JsonProcessingException e) {
@@ -238,7 +221,7 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         }
         if (e instanceof MismatchedInputException mi && mi.getTargetType() != null && mi.getTargetType().isEnum()
                 && !m.startsWith("Cannot map `null`")) {
-            return "must be one of " + enumIds(mi.getTargetType());
+            return "must be one of " + JsonProblems.enumIds(mi.getTargetType());
         }
         if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             String expected = words(mi.getTargetType());
@@ -254,21 +237,9 @@ public record YamlConfig(String kind, String defaultsResource, Set<String> openM
         return m.lines().findFirst().orElse(m).replaceAll("`[a-z]+(\\.[a-zA-Z$]+)+`", "a value");
     }
 
-    /** The names a config gives an enum's constants: their {@link ConfigName#id}, or the name in lower case. */
-    private static List<String> enumIds(Class<?> t) {
-        List<String> ids = new ArrayList<>();
-        for (Object c : t.getEnumConstants()) {
-            ids.add(c instanceof ConfigName n ? n.id() : ((Enum<?>) c).name().toLowerCase(Locale.ROOT));
-        }
-        return ids;
-    }
-
     /** A Java type as a config reader names it. */
     static String words(Class<?> t) {
-        if (t == int.class || t == Integer.class) {
-            return "int (a whole number)";
-        }
-        if (t == long.class || t == Long.class || t == short.class) {
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class || t == short.class) {
             return "a whole number";
         }
         if (t == double.class || t == Double.class || t == float.class) {

@@ -2,7 +2,6 @@ package org.asynclm.runtime.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,10 +35,8 @@ public final class AtomicFiles {
         try {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         } catch (IOException e) { // the temporary's name would only confuse: the target is what cannot be written
-            String why = e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof NoSuchFileException ? "the folder takes no new files"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase()
-                    : "cannot create a file";
+            String why = e instanceof NoSuchFileException ? "the folder takes no new files"
+                    : e instanceof FileSystemException f ? FileErrors.reason(f) : "cannot create a file";
             throw new FileSystemException(target.toString(), null, "cannot be written there (" + why + ")");
         }
         try {

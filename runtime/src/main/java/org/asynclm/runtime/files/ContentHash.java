@@ -26,7 +26,7 @@ public final class ContentHash {
     public static String ofFile(Path file) throws IOException {
         MessageDigest digest = sha256();
         update(digest, file);
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        return format(digest);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class ContentHash {
             digest.update((byte) 0);
             update(digest, f);
         }
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+        return format(digest);
     }
 
     /** The files that decide what a model computes: config, tokenizer, weights and adapters, not optimizer state. */
@@ -60,7 +60,12 @@ public final class ContentHash {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** {@code sha256:HEX} of what {@code digest} (from {@link #sha256}) has read. */
+    public static String format(MessageDigest digest) {
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

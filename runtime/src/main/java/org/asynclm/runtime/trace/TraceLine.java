@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -14,9 +13,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Locale;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.config.JsonProblems;
 
 /**
  * One line of a native trace file, schema {@value #SCHEMA}: the contract between datagen, which writes it (through a
@@ -124,7 +125,7 @@ public record TraceLine(@JsonProperty(required = true) String schema, @JsonPrope
     }
 
     private static String describe(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m ? path(m) : "";
+        String field = JsonProblems.path(e, true);
         String what;
         if (e instanceof UnrecognizedPropertyException u) {
             field = field.isEmpty() ? u.getPropertyName() : field;
@@ -141,20 +142,5 @@ public record TraceLine(@JsonProperty(required = true) String schema, @JsonPrope
             what = e.getOriginalMessage().lines().findFirst().orElse("");
         }
         return (field.isEmpty() ? "" : field + ": ") + what;
-    }
-
-    private static String path(JsonMappingException m) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : m.getPath()) {
-            if (r.getFieldName() != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('.');
-                }
-                sb.append(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(r.getFieldName()));
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 }

@@ -56,10 +56,10 @@ public final class Export {
             if (format == Format.PEFT) {
                 copy(source.dir(), tmp, List.of(LoraAdapter.CONFIG, LoraAdapter.WEIGHTS));
             } else if (lora) {
-                copy(baseModel, tmp, TrainingCheckpoint.MODEL_FILES);
+                TrainingCheckpoint.copyModelFiles(baseModel, tmp);
                 MergedWeights.write(baseModel, LoraAdapter.load(source.dir()), tmp.resolve(WeightFiles.SINGLE));
             } else {
-                copy(source.dir(), tmp, TrainingCheckpoint.MODEL_FILES);
+                TrainingCheckpoint.copyModelFiles(source.dir(), tmp);
                 copy(source.dir(), tmp, List.of(WeightFiles.SINGLE));
             }
             Record record = new Record(format, source.dir().toAbsolutePath().normalize().toString(), source.step(),
@@ -73,7 +73,7 @@ public final class Export {
             return record;
         } finally {
             if (Files.exists(tmp)) {
-                RunDirectory.remove(tmp);
+                AtomicFiles.removeTree(tmp);
             }
         }
     }
@@ -122,7 +122,7 @@ public final class Export {
         Path old = out.resolveSibling(".deleting-" + out.getFileName() + "-" + System.nanoTime());
         Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-        RunDirectory.remove(old);
+        AtomicFiles.removeTree(old);
     }
 
     /** Copies those of {@code names} that exist; a missing weights file is an error. */

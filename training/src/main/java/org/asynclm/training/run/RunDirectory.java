@@ -90,7 +90,7 @@ public final class RunDirectory implements AutoCloseable {
         try {
             for (String name : earlier) {
                 if (!name.equals(RunLock.FILE)) {
-                    remove(dir.resolve(name));
+                    AtomicFiles.removeTree(dir.resolve(name));
                 }
             }
         } catch (IOException e) {
@@ -126,7 +126,7 @@ public final class RunDirectory implements AutoCloseable {
         try {
             for (String name : entries(dir)) {
                 if (TEMPORARY.matcher(name).matches()) {
-                    remove(dir.resolve(name));
+                    AtomicFiles.removeTree(dir.resolve(name));
                 }
             }
         } catch (IOException e) {
@@ -195,13 +195,13 @@ public final class RunDirectory implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             if (Files.exists(tmp)) {
-                remove(tmp);
+                AtomicFiles.removeTree(tmp);
             }
         }
         saved++;
         List<Integer> all = steps(dir);
         for (int s : all.subList(0, Math.max(0, all.size() - keep))) {
-            remove(dir.resolve("checkpoint-" + s));
+            AtomicFiles.removeTree(dir.resolve("checkpoint-" + s));
         }
         return new TrainingCheckpoint(target, state);
     }
@@ -253,10 +253,6 @@ public final class RunDirectory implements AutoCloseable {
         return String.join(", ", shown) + (items.size() > 4 ? ", ..." : "");
     }
 
-    static void remove(Path p) throws IOException {
-        AtomicFiles.removeTree(p);
-    }
-
     /**
      * Releases the lock. A fresh run that wrote no step leaves nothing: its log, its initial adapter, and the
      * directory itself when the run made it.
@@ -271,7 +267,7 @@ public final class RunDirectory implements AutoCloseable {
         if (nothingDone) {
             for (String name : List.of(METRICS, INITIAL_ADAPTER, RunLock.FILE)) {
                 if (Files.exists(dir.resolve(name))) {
-                    remove(dir.resolve(name));
+                    AtomicFiles.removeTree(dir.resolve(name));
                 }
             }
             if (created && entries(dir).isEmpty()) {

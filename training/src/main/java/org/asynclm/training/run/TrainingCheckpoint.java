@@ -1,5 +1,6 @@
 package org.asynclm.training.run;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,8 +36,13 @@ public record TrainingCheckpoint(Path dir, TrainerState state) {
         return new TrainingCheckpoint(dir, state);
     }
 
-    public boolean isLora() {
-        return Files.exists(dir.resolve(LoraAdapter.CONFIG));
+    /** Copies those of {@link #MODEL_FILES} that {@code from} has into {@code to}. */
+    public static void copyModelFiles(Path from, Path to) throws IOException {
+        for (String f : MODEL_FILES) {
+            if (Files.exists(from.resolve(f))) {
+                Files.copy(from.resolve(f), to.resolve(f));
+            }
+        }
     }
 
     public int step() {

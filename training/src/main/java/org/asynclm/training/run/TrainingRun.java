@@ -183,11 +183,7 @@ public final class TrainingRun {
             Files.copy(adapterConfig, dir.resolve(LoraAdapter.CONFIG));
             llama.writeAdapterWeights(dir);
         } else {
-            for (String f : TrainingCheckpoint.MODEL_FILES) {
-                if (Files.exists(base.resolve(f))) {
-                    Files.copy(base.resolve(f), dir.resolve(f));
-                }
-            }
+            TrainingCheckpoint.copyModelFiles(base, dir);
             llama.writeWeights(dir);
         }
         Safetensors.write(dir.resolve(TrainingCheckpoint.OPTIMIZER), optimizer.state(), Map.of("format", "pt"));

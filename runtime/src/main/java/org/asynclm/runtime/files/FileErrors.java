@@ -1,4 +1,4 @@
-package org.asynclm.cli;
+package org.asynclm.runtime.files;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** An I/O failure as one line a person reads: the path and what is wrong with it, in words, not in Java. */
-final class FileErrors {
+public final class FileErrors {
     private FileErrors() {
     }
 
-    static String describe(IOException e) {
+    /** The path (where the exception names one) and what is wrong with it. */
+    public static String describe(IOException e) {
         if (e instanceof FileSystemException f) {
             String path = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
             return (path == null ? "" : path + ": ") + reason(f);
@@ -29,7 +30,8 @@ final class FileErrors {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
-    private static String reason(FileSystemException f) {
+    /** What is wrong with the path, in words: "permission denied", "no such file or directory". */
+    public static String reason(FileSystemException f) {
         if (f instanceof AccessDeniedException) {
             return "permission denied";
         }

@@ -1,4 +1,4 @@
-package org.asynclm.cli;
+package org.asynclm.runtime.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * I/O failures as the one line the command prints. A full disk and a read-only folder cannot be made on the build
  * machine (the tests run as root, which ignores permissions), so their exceptions are built here as the JDK throws
- * them; /proc stands for a folder that takes no files in {@link UserMistakesTest}.
+ * them; /proc stands for a folder that takes no files in the command-line tests (UserMistakesTest).
  */
 class FileErrorsTest {
     @Test
