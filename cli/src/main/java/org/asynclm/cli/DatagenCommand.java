@@ -95,6 +95,9 @@ final class DatagenCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         Datagen.writeProvenance(out, c, s);
+        if (c.format() == DatagenConfig.Format.TRL) {
+            Datagen.writeChatTemplate(out);
+        }
         o.print(new Table("traces", "assistant tokens", "prompt tokens", "mean makespan ms", "mean sync ms",
                 "async speedup", "mean lower bound ms")
                 .row(s.traces(), s.assistantTokens(), s.promptTokens(), s.meanMakespanMs(), s.meanSyncMakespanMs(),
@@ -102,6 +105,10 @@ final class DatagenCommand implements Callable<Integer> {
                 .render());
         o.println("shapes: " + s.shapes());
         o.println("wrote " + out + " (" + c.format().id() + "), and what made it: " + Datagen.provenanceFile(out));
+        if (c.format() == DatagenConfig.Format.TRL) {
+            o.println("TRL renders it with chat_template_path=" + Datagen.chatTemplateFile(out)
+                    + " and assistant_only_loss=True");
+        }
         return 0;
     }
 

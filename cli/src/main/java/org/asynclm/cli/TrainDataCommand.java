@@ -2,12 +2,15 @@ package org.asynclm.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.training.data.Example;
+import org.asynclm.training.data.ExampleFile;
 import org.asynclm.training.data.Packing;
 import org.asynclm.training.data.TraceExamples;
 import picocli.CommandLine.Command;
@@ -19,9 +22,11 @@ import picocli.CommandLine.Spec;
         description = {"Turns native traces into training examples for a model's tokenizer and reports what a run "
                 + "would train on: examples, tokens, the share under the loss (the model's own segments and the "
                 + "end-of-turn token; system, user and interrupts are masked), examples dropped or truncated for "
-                + "length, and how densely they pack into rows."},
-        footer = {"", "Example:", "  bin/asynclm train-data --traces runs/traces.jsonl --model runs/tiny-model "
-                + "--max-length 4096 --pack 4096"})
+                + "length, and how densely they pack into rows. With --out it writes the examples as Hugging Face's "
+                + "trainers take them (JSONL of input_ids, attention_mask and labels, -100 where masked)."},
+        footer = {"", "Examples:", "  bin/asynclm train-data --traces runs/traces.jsonl --model runs/tiny-model "
+                + "--max-length 4096 --pack 4096",
+                "  bin/asynclm train-data --traces runs/traces.jsonl --model runs/tiny-model --out runs/examples.jsonl"})
 final class TrainDataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,8 +50,12 @@ final class TrainDataCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Also write the examples, one per trace, as JSONL of input_ids, attention_mask and labels.")
+    Path out;
+
     @Override
-    public Integer call() throws BadInputException {
+    public Integer call() throws BadInputException, IOException {
         if (maxLength < 1) {
             throw new BadInputException("--max-length must be at least 1");
         }
@@ -55,8 +64,14 @@ final class TrainDataCommand implements Callable<Integer> {
         if (rowLength < maxLength) {
             throw new BadInputException("--pack " + rowLength + " is shorter than --max-length " + maxLength);
         }
+        if (out != null) {
+            AtomicFiles.checkTarget(out);
+        }
         TraceExamples.Result r = TraceExamples.read(traces, ModelCommand.tokenizer(model), maxLength, policy);
         List<Example> ex = r.examples();
+        if (out != null) {
+            ExampleFile.write(out, ex);
+        }
         List<Packing.Row> rows = Packing.pack(ex, rowLength);
         long tokens = ex.stream().mapToLong(Example::length).sum();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -78,6 +93,9 @@ final class TrainDataCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%d (%.1f%%)", r.trainedTokens(), 100.0 * o.get("trained_share").asDouble()),
                     o.get("longest").asInt(), rows.size(),
                     String.format(Locale.ROOT, "%.1f%%", 100 * o.get("packing_fill").asDouble())).render());
+        }
+        if (out != null) {
+            spec.commandLine().getErr().println("wrote " + ex.size() + " examples to " + out);
         }
         return 0;
     }

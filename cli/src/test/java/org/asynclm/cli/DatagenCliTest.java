@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.asynclm.datagen.trace.TraceWriter;
 import org.asynclm.runtime.files.ContentHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,18 @@ class DatagenCliTest {
         CliTest.Result v = CliTest.run("datagen", "validate", out.toString());
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("50 of 50 traces valid"), v.out());
+    }
+
+    @Test
+    void aTrlExportComesWithTheChatTemplateThatRendersIt() throws Exception {
+        Path out = dir.resolve("t.jsonl");
+        CliTest.Result r = CliTest.run("datagen", "--n", "3", "--format", "trl", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path template = dir.resolve("t.jsonl.chat_template.jinja");
+        assertEquals(TraceWriter.chatTemplate(), Files.readString(template));
+        assertTrue(r.out().contains("chat_template_path=" + template), r.out());
+        CliTest.run("datagen", "--n", "3", "--format", "axolotl", "--out", dir.resolve("a.jsonl").toString());
+        assertFalse(Files.exists(dir.resolve("a.jsonl.chat_template.jinja")), "only trl is rendered by a template");
     }
 
     @Test

@@ -92,6 +92,37 @@ class ModelCliTest {
                 + "(see 'asynclm train-data --help')", bad.err().strip());
     }
 
+    @Test
+    void trainDataWritesTheExamplesAsHuggingFaceTrainersTakeThem() throws Exception {
+        String traces = "../training/src/test/resources/traces.jsonl";
+        Path out = dir.resolve("examples.jsonl");
+        CliTest.Result r = CliTest.run("train-data", "--traces", traces, "--model", model.toString(), "--max-length",
+                "8192", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode summary = new ObjectMapper().readTree(r.out());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(summary.get("examples").asInt(), lines.size());
+        long tokens = 0;
+        long trained = 0;
+        for (String line : lines) {
+            JsonNode e = new ObjectMapper().readTree(line);
+            assertEquals(List.of("input_ids", "attention_mask", "labels"), fieldNames(e));
+            for (int i = 0; i < e.get("labels").size(); i++) {
+                int label = e.get("labels").get(i).asInt();
+                assertTrue(label == -100 || label == e.get("input_ids").get(i).asInt(), "label " + i);
+                trained += label == -100 ? 0 : 1;
+            }
+            tokens += e.get("input_ids").size();
+        }
+        assertEquals(summary.get("tokens").asLong(), tokens);
+        assertEquals(summary.get("trained_tokens").asLong(), trained);
+        CliTest.Result folder = CliTest.run("train-data", "--traces", traces, "--model", model.toString(), "--out",
+                dir.toString());
+        assertEquals(2, folder.code());
+        assertEquals(1, folder.err().strip().lines().count(), folder.err());
+        assertTrue(folder.err().contains(dir.toString()), folder.err());
+    }
+
     /** Two passes over the three fixture traces: the second pass must find them easier than the first. */
     @Test
     void trainLearnsTheTracesAndWritesACheckpointTheOtherCommandsLoad() throws Exception {
@@ -320,5 +351,11 @@ class ModelCliTest {
         assertTrue(new ObjectMapper().readTree(timeline.toFile()).get("traceEvents").size() > 5);
         assertEquals(2, CliTest.run("simulate", "--synthetic", "parallel", "--engine", "llama").code());
         assertEquals(2, CliTest.run("model", "score", "--model", dir.resolve("none").toString(), "--text", "x").code());
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -99,6 +99,16 @@ public final class Datagen {
         totals.hashed(ContentHash.format(digest)); // the writer is closed: every byte went through the digest
     }
 
+    /** The chat template beside a {@code trl} export: {@code OUT.chat_template.jinja}, TRL's chat_template_path. */
+    public static Path chatTemplateFile(Path out) {
+        return out.resolveSibling(out.getFileName() + ".chat_template.jinja");
+    }
+
+    /** Writes {@link TraceWriter#chatTemplate()} beside a {@code trl} export. */
+    public static void writeChatTemplate(Path out) throws IOException {
+        AtomicFiles.writeString(chatTemplateFile(out), TraceWriter.chatTemplate());
+    }
+
     /** The sidecar of a trace file: {@code OUT.provenance.json}. */
     public static Path provenanceFile(Path out) {
         return out.resolveSibling(out.getFileName() + ".provenance.json");
@@ -133,7 +143,7 @@ public final class Datagen {
         for (int i = from; i < to; i++) {
             Trace t = g.generate(i);
             totals.add(t);
-            lines.add(TraceWriter.line(t, format));
+            lines.add(TraceWriter.line(t, format, g.tokenizer()::vocabularyText));
         }
         return lines;
     }

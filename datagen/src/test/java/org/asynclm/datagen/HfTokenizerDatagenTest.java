@@ -119,7 +119,14 @@ class HfTokenizerDatagenTest {
                 back.append(decoder.next(id));
             }
             assertEquals("é[CALL]ü", back.toString());
+            // what the exports write: the markers spelled as the reserved tokens, which Hugging Face's tokenizer
+            // (here DJL's binding of it, with no mapping of ours in between) reads as the mapped ids
+            String spelled = mapped.vocabularyText(text);
+            assertEquals("x<|reserved_special_token_0|>a<|reserved_special_token_4|>f(v='[CA')"
+                    + "<|reserved_special_token_3|><|reserved_special_token_2|><|reserved_special_token_3|>ok", spelled);
+            assertArrayEquals(mapped.encode(text), mapped.encode(spelled));
         }
+        assertEquals("a[CALL]b", hf.vocabularyText("a[CALL]b"), "own CML tokens: the text as it is");
         assertTrue(hf.markerMapping().isEmpty(), "a tokenizer with its own CML tokens needs no mapping");
     }
 

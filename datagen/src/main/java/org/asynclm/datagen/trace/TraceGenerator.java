@@ -38,6 +38,11 @@ public final class TraceGenerator {
         this.source = source;
     }
 
+    /** The tokenizer that counts the traces' tokens, and spells the exports' texts. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** The seed of trace {@code index}: a 64-bit mix of the run's seed and the index. */
     public static long traceSeed(long seed, long index) {
         long z = seed + 0x9E3779B97F4A7C15L * (index + 1);

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.CharArrayWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.runtime.CallRecord;
 import org.asynclm.runtime.Outcome;
@@ -20,23 +23,28 @@ import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.trace.TraceLine;
 
 /**
- * Trace formats, one JSON object per line. {@code native} is {@code asynclm.trace/1} (documented in the README);
- * {@code trl} is TRL's conversational layout (messages + tools), the model's stretches as assistant messages and
- * interrupts as tool messages; {@code axolotl} is Axolotl's {@code input_output} layout, segments labelled true
- * where the model writes.
+ * Trace formats, one JSON object per line. {@code native} is {@code asynclm.trace/1} (documented in the README).
+ * {@code trl} is TRL's conversational layout: the system prompt and the request, then the model's stretches as
+ * assistant messages and the interrupts as tool messages, to be rendered by {@link #chatTemplate()}, which puts
+ * them into one assistant turn as the runtime does. {@code axolotl} is Axolotl's {@code input_output} layout,
+ * segments labelled true where the model writes. Both exports write every text as the model's tokenizer must be
+ * given it ({@link org.asynclm.runtime.tokens.Tokenizer#vocabularyText}), so that Hugging Face's tokenizers give
+ * the ids the runtime runs on.
  */
 public final class TraceWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String CHAT_TEMPLATE = "/org/asynclm/datagen/trace/cml_chat_template.jinja";
 
     private TraceWriter() {
     }
 
-    public static String line(Trace t, DatagenConfig.Format format) {
+    /** One line of {@code format}; {@code spelling} writes a text as the tokenizer must read it (exports only). */
+    public static String line(Trace t, DatagenConfig.Format format, UnaryOperator<String> spelling) {
         if (format == DatagenConfig.Format.NATIVE) {
             return nativeJson(t);
         }
-        ObjectNode n = format == DatagenConfig.Format.TRL ? trl(t) : axolotl(t);
+        ObjectNode n = format == DatagenConfig.Format.TRL ? trl(t, spelling) : axolotl(t, spelling);
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException e) {
@@ -145,36 +153,42 @@ public final class TraceWriter {
         g.writeEndObject();
     }
 
-    static ObjectNode trl(Trace t) {
+    /**
+     * TRL's messages, without a {@code tools} column: the system prompt already lists the functions as the runtime
+     * shows them, and per-row tool schemas would not fit one Arrow schema in {@code datasets}.
+     */
+    static ObjectNode trl(Trace t, UnaryOperator<String> spelling) {
         ObjectNode n = F.objectNode();
         ArrayNode messages = n.putArray("messages");
-        messages.addObject().put("role", "system").put("content", t.system());
-        messages.addObject().put("role", "user").put("content", t.task().scenario().userPrompt());
+        messages.addObject().put("role", "system").put("content", spelling.apply(t.system()));
+        messages.addObject().put("role", "user").put("content", spelling.apply(t.task().scenario().userPrompt()));
         ObjectNode current = null;
         for (Segment s : t.outcome().segments()) {
             String role = s.kind() == Segment.Kind.MODEL ? "assistant" : "tool";
             if (current == null || !current.get("role").asText().equals(role)) {
                 current = messages.addObject().put("role", role).put("content", "");
             }
-            current.put("content", current.get("content").asText() + s.text());
-        }
-        ArrayNode tools = n.putArray("tools");
-        for (ObjectNode schema : t.tools()) {
-            ObjectNode fn = F.objectNode();
-            fn.put("type", "function");
-            fn.set("function", schema);
-            tools.add(fn);
+            current.put("content", current.get("content").asText() + spelling.apply(s.text()));
         }
         return n;
     }
 
-    static ObjectNode axolotl(Trace t) {
+    /** The Jinja chat template that renders a {@code trl} line as the runtime lays the turn out. */
+    public static String chatTemplate() {
+        try (InputStream in = TraceWriter.class.getResourceAsStream(CHAT_TEMPLATE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectNode axolotl(Trace t, UnaryOperator<String> spelling) {
         ObjectNode n = F.objectNode();
         ArrayNode segments = n.putArray("segments");
         segments.addObject().put("label", false)
-                .put("text", ChatPrompt.render(t.system(), t.task().scenario().userPrompt()));
+                .put("text", spelling.apply(ChatPrompt.render(t.system(), t.task().scenario().userPrompt())));
         for (Segment s : t.outcome().segments()) {
-            segments.addObject().put("label", s.kind() == Segment.Kind.MODEL).put("text", s.text());
+            segments.addObject().put("label", s.kind() == Segment.Kind.MODEL).put("text", spelling.apply(s.text()));
         }
         segments.addObject().put("label", true).put("text", ByteTokenizer.SPECIALS.get(4)); // <|eot_id|>
         return n;

@@ -164,7 +164,8 @@ class DatagenTest {
                 last = role;
             }
             assertEquals(turn.toString(), fromTrl.toString());
-            assertEquals("function", t.at("/tools/0/type").asText());
+            assertEquals("system", t.at("/messages/0/role").asText());
+            assertFalse(t.has("tools"), "the system prompt lists the functions; no per-row schema column");
             StringBuilder labelled = new StringBuilder();
             for (JsonNode s : x.get("segments")) {
                 if (s.get("label").asBoolean()) {

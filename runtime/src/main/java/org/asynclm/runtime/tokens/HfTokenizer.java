@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,14 +40,20 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final String[] pieces;
     private final int endOfTurn;
     private final Map<String, Integer> markerIds;
+    /** Each mapped marker's stand-in as the vocabulary spells it, e.g. [CALL] as <|reserved_special_token_0|>. */
+    private final Map<String, String> markerSpellings;
 
     private HfTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, int endOfTurn,
-                        Map<String, Integer> markerIds) {
+                        Map<String, Integer> markerIds, Map<Integer, String> added) {
         this.tokenizer = tokenizer;
         this.pieces = new String[vocabularySize];
         this.endOfTurn = endOfTurn;
         this.markerIds = markerIds;
-        markerIds.forEach((marker, id) -> pieces[id] = marker);
+        this.markerSpellings = new LinkedHashMap<>();
+        markerIds.forEach((marker, id) -> {
+            pieces[id] = marker;
+            markerSpellings.put(marker, added.get(id));
+        });
     }
 
     /**
@@ -82,13 +89,15 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             throw new BadInputException(file + ": added_tokens: no end-of-turn token (one of " + END_OF_TURN + ")");
         }
         Map<String, Integer> markers = markerMapping(json, file);
+        Map<Integer, String> added = new HashMap<>();
+        json.path("added_tokens").forEach(t -> added.put(t.path("id").asInt(), t.path("content").asText()));
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true"); // nothing is ever downloaded
         }
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
                     .optTruncation(false).build();
-            return new HfTokenizer(t, size, eot, markers);
+            return new HfTokenizer(t, size, eot, markers, added);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(file + ": cannot load: " + e.getMessage());
         }
@@ -119,6 +128,14 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             out.put(m, ids.next());
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String vocabularyText(String text) {
+        if (markerSpellings.isEmpty()) {
+            return text;
+        }
+        return MARKERS.matcher(text).replaceAll(m -> Matcher.quoteReplacement(markerSpellings.get(m.group())));
     }
 
     @Override

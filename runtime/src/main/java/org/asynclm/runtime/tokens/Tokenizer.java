@@ -6,6 +6,16 @@ public interface Tokenizer {
     /** Encodes text; CML markers and chat special tokens become their single special ids. */
     int[] encode(String text);
 
+    /**
+     * {@code text} as a Hugging Face tokenizer must be given it to produce {@link #encode}'s ids. The same text when
+     * the CML markers are tokens of the vocabulary; otherwise each marker is written as the special token it is
+     * mapped onto (Llama 3's reserved ones). The trl and axolotl exports write this, so that Python trainers
+     * tokenise exactly what the runtime runs.
+     */
+    default String vocabularyText(String text) {
+        return text;
+    }
+
     default int count(String text) {
         return encode(text).length;
     }
