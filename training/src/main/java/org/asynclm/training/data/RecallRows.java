@@ -5,27 +5,29 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Synthetic rows meant to teach a model made from scratch to look things up and copy them before it meets the
- * traces: a task makes it copy a name out of the request and an id out of a result, which the tiny model trained on
- * traces alone learns last. Each example lists pairs of a key token and a value of 1-5 tokens, then a separator,
- * then asks for keys again in another order; only the values asked for are under the loss, so every trained token
- * is a copy. Keys and values are the tokenizer's ordinary tokens. Measured on the tiny model: 600 steps of these
- * rows took their loss only from 6.84 to 6.38 nats (README, train, row 7), so the shipped configs leave them off.
+ * Synthetic rows meant to teach a model made from scratch to copy before it meets the traces: a task makes it copy a
+ * name out of the request and an id out of a result, which the tiny model trained on traces alone never learns.
+ * Each example is a span of 16-64 random ordinary tokens, a separator, then the same span again; only the repeat is
+ * under the loss, so every trained token is the one that followed the same token before, which is what an
+ * induction head predicts. Spans of random lengths, so that no fixed offset back finds the token to copy.
+ * Measured on the tiny model (README, train, rows 12-13): the loss of these rows falls from 6.8 to 0.13 nats in
+ * 500 steps, where the earlier key-value rows fell only to 6.38 in 600. The copying does not carry over to the
+ * traces yet, so the shipped configs leave the rows off.
  */
 public final class RecallRows {
     private RecallRows() {
     }
 
     /**
-     * {@code rows} packed rows of {@code length} tokens; ids in [0, {@code ordinary}) are drawn for keys and values,
-     * {@code separator} closes the list of pairs. Every choice comes from {@code seed}.
+     * {@code rows} packed rows of {@code length} tokens; span tokens are drawn from [0, {@code ordinary}), and
+     * {@code separator} stands between a span and its repeat. Every choice comes from {@code seed}.
      */
     public static List<Packing.Row> make(int rows, int length, int ordinary, int separator, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Example> examples = new ArrayList<>();
         long tokens = 0;
         while (tokens < (long) rows * length * 0.95) {
-            Example e = example(rng, ordinary, separator, Math.min(length, 400));
+            Example e = example(rng, ordinary, separator);
             examples.add(e);
             tokens += e.ids().length;
         }
@@ -33,56 +35,16 @@ public final class RecallRows {
         return packed.subList(0, Math.min(rows, packed.size()));
     }
 
-    private static Example example(SplittableRandom rng, int ordinary, int separator, int most) {
-        int pairs = rng.nextInt(4, 17);
-        int[] keys = new int[pairs];
-        int[][] values = new int[pairs][];
-        for (int p = 0; p < pairs; p++) {
-            keys[p] = distinctKey(rng, ordinary, keys, p);
-            values[p] = new int[rng.nextInt(1, 6)];
-            for (int k = 0; k < values[p].length; k++) {
-                values[p][k] = rng.nextInt(ordinary);
-            }
+    private static Example example(SplittableRandom rng, int ordinary, int separator) {
+        int length = rng.nextInt(16, 65);
+        int[] ids = new int[2 * length + 1];
+        boolean[] trained = new boolean[ids.length];
+        for (int i = 0; i < length; i++) {
+            ids[i] = rng.nextInt(ordinary);
+            ids[length + 1 + i] = ids[i];
+            trained[length + 1 + i] = true;
         }
-        List<Integer> ids = new ArrayList<>();
-        List<Boolean> trained = new ArrayList<>();
-        for (int p = 0; p < pairs; p++) {
-            add(ids, trained, keys[p], false);
-            for (int v : values[p]) {
-                add(ids, trained, v, false);
-            }
-        }
-        add(ids, trained, separator, false);
-        for (int q = 0; q < pairs && ids.size() + 6 < most; q++) {
-            int p = rng.nextInt(pairs);
-            add(ids, trained, keys[p], false);
-            for (int v : values[p]) {
-                add(ids, trained, v, true);
-            }
-        }
-        int[] idArray = ids.stream().mapToInt(Integer::intValue).toArray();
-        boolean[] mask = new boolean[trained.size()];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = trained.get(i);
-        }
-        return new Example(idArray, mask, 0);
-    }
-
-    private static int distinctKey(SplittableRandom rng, int ordinary, int[] keys, int filled) {
-        while (true) {
-            int k = rng.nextInt(ordinary);
-            boolean fresh = true;
-            for (int i = 0; i < filled; i++) {
-                fresh &= keys[i] != k;
-            }
-            if (fresh) {
-                return k;
-            }
-        }
-    }
-
-    private static void add(List<Integer> ids, List<Boolean> trained, int id, boolean train) {
-        ids.add(id);
-        trained.add(train);
+        ids[length] = separator;
+        return new Example(ids, trained, 0);
     }
 }

@@ -190,8 +190,8 @@ public final class TrainingRun {
     }
 
     /**
-     * The look-up-and-copy rows of recall_steps, over the tokenizer's ordinary tokens (those below its first special
-     * token), closed by [HEAD]; none when recall_steps is 0.
+     * The copy rows of recall_steps, over the tokenizer's ordinary tokens (those below its first special token), with
+     * [HEAD] between a span and its repeat; none when recall_steps is 0.
      */
     private static List<Packing.Row> recallRows(TrainConfig c, Tokenizer tok) {
         if (c.recallSteps() == 0) {
