@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
  * name out of the request and an id out of a result, which the tiny model trained on traces alone never learns.
  * Each example is a span of 16-64 random ordinary tokens, a separator, then the same span again; only the repeat is
  * under the loss, so every trained token is the one that followed the same token before, which is what an
- * induction head predicts. Spans of random lengths, so that no fixed offset back finds the token to copy.
- * Measured on the tiny model (README, train, rows 12-13): the loss of these rows falls from 6.8 to 0.13 nats in
- * 500 steps, where the earlier key-value rows fell only to 6.38 in 600. The copying does not carry over to the
- * traces yet, so the shipped configs leave the rows off.
+ * induction head predicts (a model may also learn to count from the separator: spans of random lengths make that
+ * harder, not impossible). Measured on the tiny model (README, train, rows 12-13): the loss of these rows falls
+ * from 6.8 to 0.13 nats in 500 steps, where the earlier key-value rows fell only to 6.38 in 600. The copying does
+ * not carry over to the traces yet, so the shipped configs leave the rows off.
  */
 public final class RecallRows {
     private RecallRows() {
