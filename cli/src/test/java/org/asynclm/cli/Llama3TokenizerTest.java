@@ -55,6 +55,23 @@ class Llama3TokenizerTest {
         }
     }
 
+    /** The paper's experiment with the real token counts: Async beats Sync-Parallel, which beats Sync. */
+    @Test
+    void theLatencyExperimentCountsItsTokens() throws Exception {
+        Path out = dir.resolve("latency");
+        CliTest.Result r = CliTest.run("eval", "latency", "--bfcl-dir", "../testdata/bfcl", "--dataset", "parallel",
+                "--n", "40", "--deployment", "cloud", "--ttft-ms", "310", "--tokenizer", tokenizer.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode methods = new ObjectMapper().readTree(out.resolve("report.json").toFile())
+                .at("/experiments/0/methods");
+        double sync = methods.at("/sync/mean_ms").asDouble();
+        double syncParallel = methods.at("/sync-parallel/mean_ms").asDouble();
+        double async = methods.at("/async/mean_ms").asDouble();
+        assertTrue(async < syncParallel && syncParallel < sync, methods.toString());
+        assertEquals(1.0, methods.at("/async/accuracy").asDouble(), "the teacher makes every call right");
+    }
+
     @Test
     void datagenAndTrainDataRunOnIt() throws Exception {
         Path traces = dir.resolve("traces.jsonl");
