@@ -2,9 +2,10 @@
 """The tiny Llama in transformers on copy rows like RecallRows': how many steps before it copies.
 
 Each example is a span of 16-64 random tokens (vocabulary 900), a separator, then the span again, with the loss on
-the repeat only; a step is about 2,000 tokens of examples, AdamW at 3e-3, clipping at 1.0, as train runs it. The
-loss falls from ln(900) = 6.8 nats to near 0 once the model has learned to copy (measured: it turns between steps
-600 and 800 and is at 0.12 by step 800, 0.05 by 900; 83 s for 1,000 steps on 2 cores). The README's learning table cites it beside asynclm's own run (row 12).
+the repeat only. A step is about 2,000 tokens of examples, AdamW at 3e-3 and clipping at 1.0, as train runs it.
+The loss falls from ln(900) = 6.8 nats to near 0 once the model has learned to copy. Measured: it turns between
+steps 600 and 800, is at 0.12 by step 800 and 0.05 by 900, and 1,000 steps take 83 s on 2 cores. The README's
+learning table cites it beside asynclm's own run (row 12).
 
     python3 tools/copy_rows_transformers.py [steps]
 """
