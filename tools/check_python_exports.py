@@ -3,7 +3,9 @@
 
 For each tokenizer (the byte-level one of the tiny model, and Llama 3's when tools/fetch_llama3_tokenizer.sh can
 fetch it) this script:
-  1. writes N synthetic traces three ways with `asynclm datagen`: native, trl and axolotl (same config and seed);
+  1. writes N synthetic traces three ways with `asynclm datagen`: native, trl and axolotl (same config and seed),
+     and checks that the chat template datagen writes beside the trl export is TEMPLATE, the hand-written
+     resource that this script checks against TRL;
   2. writes the exact examples with `asynclm train-data --out` (input_ids, attention_mask, labels);
   3. runs TRL's own SFT data preparation (SFTTrainer with assistant_only_loss=True and the chat template datagen
      writes beside the trl export) on the trl export;
@@ -12,7 +14,8 @@ fetch it) this script:
   5. compares ids and labels example by example, and loads the train-data file with datasets.load_dataset("json");
   6. trains a LoRA adapter with the markers' rows for two steps through tools/trl_sft.py on the trl export (the
      last tokenizer), and checks that `asynclm model score --adapter` gives PEFT's logits for it: a checkpoint
-     trained in TRL comes back to asynclm as it is.
+     trained in TRL comes back to asynclm as it is; and that tools/trl_sft.py finds the markers' ids where the
+     Java runtime puts them.
 
 It also writes the golden file of ExportGoldenTest (--golden): three traces, their trl lines, TRL's rendering and
 TRL's ids and labels with the byte-level tokenizer, so the Java build pins the layout without Python.
@@ -33,6 +36,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ASYNCLM = os.path.join(ROOT, "bin", "asynclm")
 CONFIG = os.path.join(ROOT, "configs", "datagen", "synthetic.yaml")
+TEMPLATE = os.path.join(ROOT, "datagen", "src", "main", "resources", "org", "asynclm", "datagen", "trace",
+                        "cml_chat_template.jinja")
 
 
 def run(*args):
@@ -60,6 +65,8 @@ def write_traces(work, name, model, n, seed):
         paths[fmt] = os.path.join(work, f"{name}-{fmt}.jsonl")
         run("datagen", "--config", CONFIG, "--n", str(n), "--seed", str(seed), "--format", fmt,
             "--tokenizer", os.path.join(model, "tokenizer.json"), "--out", paths[fmt])
+    with open(paths["trl"] + ".chat_template.jinja", encoding="utf-8") as a, open(TEMPLATE, encoding="utf-8") as b:
+        assert a.read() == b.read(), "datagen's chat template is not " + TEMPLATE
     paths["examples"] = os.path.join(work, f"{name}-examples.jsonl")
     run("train-data", "--traces", paths["native"], "--model", model, "--max-length", "1000000",
         "--out", paths["examples"])
@@ -143,7 +150,13 @@ def round_trip(work, model, trl_file):
     diff = (logits - torch.tensor(ours["last_logits"])).abs().max().item()
     print(f"round trip: TRL adapter (LoRA r=8, trainable rows {rows}) in asynclm against PEFT: "
           f"last logits differ by {diff:.1e}")
-    return diff < 1e-4
+    # tools/trl_sft.py restates the runtime's marker rule in Python: the Java side must give the same ids
+    markers = subprocess.run([ASYNCLM, "model", "score", "--model", model, "--text", "[CALL][INTR][TRAP][END][HEAD]",
+                              "--json"], check=True, capture_output=True, text=True)
+    java_ids = json.loads(markers.stdout)["token_ids"]
+    same = java_ids == rows["embed_tokens"]
+    print(f"marker ids: Java {java_ids}, tools/trl_sft.py {rows['embed_tokens']}: {'equal' if same else 'DIFFERENT'}")
+    return diff < 1e-4 and same
 
 
 def write_golden(path, paths, trl_rows, tokenizer, count=3):

@@ -94,21 +94,15 @@ final class DatagenCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        Datagen.writeProvenance(out, c, s);
-        if (c.format() == DatagenConfig.Format.TRL) {
-            Datagen.writeChatTemplate(out);
-        }
+        List<Datagen.Sidecar> sidecars = Datagen.writeSidecars(out, c, s);
         o.print(new Table("traces", "assistant tokens", "prompt tokens", "mean makespan ms", "mean sync ms",
                 "async speedup", "mean lower bound ms")
                 .row(s.traces(), s.assistantTokens(), s.promptTokens(), s.meanMakespanMs(), s.meanSyncMakespanMs(),
                         String.format(Locale.ROOT, "%.2fx", s.speedupOverSync()), s.meanLowerBoundMs())
                 .render());
         o.println("shapes: " + s.shapes());
-        o.println("wrote " + out + " (" + c.format().id() + "), and what made it: " + Datagen.provenanceFile(out));
-        if (c.format() == DatagenConfig.Format.TRL) {
-            o.println("TRL renders it with chat_template_path=" + Datagen.chatTemplateFile(out)
-                    + " and assistant_only_loss=True");
-        }
+        o.println("wrote " + out + " (" + c.format().id() + ")");
+        sidecars.forEach(f -> o.println("beside it: " + f.file() + " (" + f.what() + ")"));
         return 0;
     }
 

@@ -63,7 +63,8 @@ class DatagenCliTest {
         assertEquals(0, r.code(), r.err());
         Path template = dir.resolve("t.jsonl.chat_template.jinja");
         assertEquals(TraceWriter.chatTemplate(), Files.readString(template));
-        assertTrue(r.out().contains("chat_template_path=" + template), r.out());
+        assertTrue(r.out().contains("beside it: " + template + " (the chat template: TRL's chat_template_path"),
+                r.out());
         CliTest.run("datagen", "--n", "3", "--format", "axolotl", "--out", dir.resolve("a.jsonl").toString());
         assertFalse(Files.exists(dir.resolve("a.jsonl.chat_template.jinja")), "only trl is rendered by a template");
     }

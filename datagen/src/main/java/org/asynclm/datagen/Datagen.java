@@ -99,14 +99,24 @@ public final class Datagen {
         totals.hashed(ContentHash.format(digest)); // the writer is closed: every byte went through the digest
     }
 
-    /** The chat template beside a {@code trl} export: {@code OUT.chat_template.jinja}, TRL's chat_template_path. */
-    public static Path chatTemplateFile(Path out) {
-        return out.resolveSibling(out.getFileName() + ".chat_template.jinja");
+    /** A file written beside the traces, and what it is for, in words. */
+    public record Sidecar(Path file, String what) {
     }
 
-    /** Writes {@link TraceWriter#chatTemplate()} beside a {@code trl} export. */
-    public static void writeChatTemplate(Path out) throws IOException {
-        AtomicFiles.writeString(chatTemplateFile(out), TraceWriter.chatTemplate());
+    /**
+     * Writes what goes beside the traces: always their provenance, and for a {@code trl} export the chat template
+     * TRL renders it with. Returns the files in the order written.
+     */
+    public static List<Sidecar> writeSidecars(Path out, DatagenConfig config, Summary s) throws IOException {
+        List<Sidecar> written = new ArrayList<>();
+        writeProvenance(out, config, s);
+        written.add(new Sidecar(provenanceFile(out), "what made them"));
+        if (config.format() == DatagenConfig.Format.TRL) {
+            Path template = out.resolveSibling(out.getFileName() + ".chat_template.jinja");
+            AtomicFiles.writeString(template, TraceWriter.chatTemplate());
+            written.add(new Sidecar(template, "the chat template: TRL's chat_template_path, with assistant_only_loss"));
+        }
+        return written;
     }
 
     /** The sidecar of a trace file: {@code OUT.provenance.json}. */
@@ -118,7 +128,7 @@ public final class Datagen {
      * Writes the sidecar beside {@code out}: the code version, the time, the whole config (with its seed), the counts
      * and the output's hash, so that a trace file can be traced back to what made it and checked for changes.
      */
-    public static void writeProvenance(Path out, DatagenConfig config, Summary s) throws IOException {
+    private static void writeProvenance(Path out, DatagenConfig config, Summary s) throws IOException {
         ObjectNode n = PROVENANCE.createObjectNode();
         n.put("schema", "asynclm.datagen-provenance/1");
         n.put("output", out.getFileName().toString());
