@@ -12,9 +12,14 @@ import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.model.llama.Llama;
+import org.asynclm.model.llama.LlamaShape;
 import org.asynclm.model.llama.ModelBenchmark;
+import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
+import org.asynclm.training.bench.ShapeBenchmark;
 import org.asynclm.training.bench.TrainBenchmark;
+import org.asynclm.training.config.ComputeDevice;
 import org.asynclm.training.config.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,17 +141,47 @@ final class BenchCommand implements Runnable {
             description = {"Training speed of a train config on its own data: a few warm-up steps, then the median "
                     + "step time, tokens per second (every token of the packed rows) and the peak resident memory of "
                     + "the process (Java heap and native tensors). Nothing is written.",
-                    "Compare with transformers on the same machine: tools/bench_train_transformers.py."},
-            footer = {"", "Example:", "  bin/asynclm bench train --config configs/train/tiny-cpu.yaml --json"})
+                    "With --shape instead of --config: a released Llama 3.2 configuration with random weights, one "
+                    + "row of --tokens random ids, LoRA (--lora-rank, on all seven projections, the CML markers' "
+                    + "embedding rows trainable) or full fine-tuning: the memory and speed of fine-tuning that model "
+                    + "without its weights.",
+                    "Compare with transformers (and PEFT) on the same machine: tools/bench_train_transformers.py."},
+            footer = {"", "Examples:", "  bin/asynclm bench train --config configs/train/tiny-cpu.yaml --json",
+                "  bin/asynclm bench train --shape llama-3.2-1b --tokens 512 --lora-rank 8 --loss-chunk 512 "
+                    + "--gradient-checkpointing --steps 2 --warmup-steps 1"})
     static final class Train implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "A train config.")
+        @Option(names = "--config", paramLabel = "FILE", description = "A train config.")
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key.")
         List<String> sets = new ArrayList<>();
+
+        @Option(names = "--shape", paramLabel = "NAME",
+                description = "llama-3.2-1b or llama-3.2-3b, random weights (instead of --config).")
+        LlamaShape shape;
+
+        @Option(names = "--tokens", defaultValue = "512", description = "With --shape: tokens in the row (default: ${DEFAULT-VALUE}).")
+        int tokens;
+
+        @Option(names = "--lora-rank", defaultValue = "8", description = "With --shape: LoRA rank, 0 for full fine-tuning (default: ${DEFAULT-VALUE}).")
+        int loraRank;
+
+        @Option(names = "--gradient-checkpointing", description = "With --shape: recompute each decoder layer in backward.")
+        boolean checkpointing;
+
+        @Option(names = "--loss-chunk", defaultValue = "0", paramLabel = "TOKENS",
+                description = "With --shape: the lm head and loss this many tokens at a time; 0 the whole row (default: ${DEFAULT-VALUE}).")
+        int lossChunk;
+
+        @Option(names = "--base-precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
+                description = "With --shape and LoRA: the frozen projections' precision (default: ${DEFAULT-VALUE}).")
+        TrainableLlama.BasePrecision precision;
+
+        @Option(names = "--device", defaultValue = "cpu", description = "With --shape: cpu or cuda:N (default: ${DEFAULT-VALUE}).")
+        String device;
 
         @Option(names = "--steps", defaultValue = "20", description = "Measured steps (default: ${DEFAULT-VALUE}).")
         int steps;
@@ -159,6 +194,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if ((config == null) == (shape == null)) {
+                throw new BadInputException("give --config FILE (a train config on its data) or --shape NAME "
+                        + "(a Llama 3.2 shape with random weights), not " + (config == null ? "neither" : "both"));
+            }
+            return shape != null ? shape() : config();
+        }
+
+        private int config() throws Exception {
             TrainConfig c = TrainConfig.load(config, sets);
             TrainBenchmark.Result r;
             try (Progress p = new Progress("bench train", warmupSteps + steps)) {
@@ -183,6 +226,57 @@ final class BenchCommand implements Runnable {
                 t.row(config, c.method().id(), steps, String.format(Locale.ROOT, "%.0f", (double) r.tokens() / steps),
                         String.format(Locale.ROOT, "%.3f", r.medianStepSeconds()), r.tokensPerSecond(),
                         PeakMemory.residentMb());
+                spec.commandLine().getOut().print(t.render());
+            }
+            return 0;
+        }
+
+        private int shape() throws Exception {
+            if (!sets.isEmpty()) {
+                throw new BadInputException("--set changes a train config's key: it does not go with --shape");
+            }
+            ComputeDevice on;
+            try {
+                on = ComputeDevice.of(device);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--device: " + e.getMessage());
+            }
+            if (tokens < 2 || loraRank < 0 || lossChunk < 0 || steps < 1 || warmupSteps < 0) {
+                throw new BadInputException("--tokens must be at least 2, --lora-rank and --loss-chunk at least 0, "
+                        + "--steps at least 1 and --warmup-steps at least 0");
+            }
+            if (loraRank == 0 && precision != TrainableLlama.BasePrecision.FP32) {
+                throw new BadInputException("--base-precision " + precision.id() + " is for LoRA: full fine-tuning "
+                        + "trains every weight in fp32");
+            }
+            var options = new ShapeBenchmark.Options(shape, tokens, loraRank, precision,
+                    new TrainableLlama.Memory(checkpointing, lossChunk), on, warmupSteps, steps, 0);
+            ShapeBenchmark.Result r;
+            try (Progress p = new Progress("bench train " + shape.id(), warmupSteps + steps)) {
+                r = ShapeBenchmark.run(options, p);
+            }
+            String method = loraRank > 0 ? "lora r=" + loraRank : "full";
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("shape", shape.id());
+            o.put("method", method);
+            o.put("tokens", tokens);
+            o.put("gradient_checkpointing", checkpointing);
+            o.put("loss_chunk", lossChunk);
+            o.put("base_precision", precision.id());
+            o.put("device", on.name());
+            o.put("trained_parameters", r.trainedParameters());
+            o.put("steps", steps);
+            o.put("step_seconds_median", r.medianStepSeconds());
+            o.put("tokens_per_s", r.tokensPerSecond());
+            o.put("peak_rss_mb", PeakMemory.residentMb());
+            if (json) {
+                spec.commandLine().getOut().println(Json.pretty(o));
+            } else {
+                Table t = new Table("shape", "method", "tokens", "checkpointing", "loss chunk", "trained params",
+                        "step s (median)", "tokens/s", "peak RSS MB");
+                t.row(shape.id(), method, tokens, checkpointing ? "on" : "off", lossChunk == 0 ? "whole row" : lossChunk,
+                        r.trainedParameters(), String.format(Locale.ROOT, "%.2f", r.medianStepSeconds()),
+                        r.tokensPerSecond(), PeakMemory.residentMb());
                 spec.commandLine().getOut().print(t.render());
             }
             return 0;

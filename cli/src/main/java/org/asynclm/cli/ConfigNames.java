@@ -1,6 +1,8 @@
 package org.asynclm.cli;
 
 import org.asynclm.datagen.LatencyDataset;
+import org.asynclm.model.llama.LlamaShape;
+import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.training.data.TraceExamples;
@@ -17,6 +19,8 @@ final class ConfigNames {
         register(cl, Export.Format.class);
         register(cl, EngineKind.class);
         register(cl, PolicyName.class);
+        register(cl, LlamaShape.class);
+        register(cl, TrainableLlama.BasePrecision.class);
         cl.registerConverter(LatencyDataset.class, s -> {
             try {
                 return LatencyDataset.parse(s);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.asynclm.model.llama.LlamaShape;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class Llama3TokenizerTest {
             assertEquals(128_009, t.endOfTurnId(), "<|eot_id|>");
             assertEquals(Map.of("[CALL]", 128_002, "[INTR]", 128_003, "[TRAP]", 128_005, "[END]", 128_011,
                     "[HEAD]", 128_012), t.markerMapping());
+            assertArrayEquals(LlamaShape.MARKER_ROWS, t.markerMapping().values().stream().mapToInt(Integer::intValue)
+                    .sorted().toArray(), "bench train --shape trains these rows");
             assertArrayEquals(new int[] {9906, 11, 1917, 0, 220, 4513, 1774, 220, 17458, 24},
                     t.encode("Hello, world! 12345 6789"));
             assertArrayEquals(new int[] {102433, 102158, 16144, 57933, 62903, 71634, 28584, 9468, 248, 222, 10473,

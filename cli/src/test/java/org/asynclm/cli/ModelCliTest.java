@@ -147,6 +147,54 @@ class ModelCliTest {
         assertTrue(!before.out().equals(after.out()), "the trained weights were written");
     }
 
+    /**
+     * The memory levers, set in the config, change no step: three steps with the lm head and loss in stretches of 97
+     * tokens and every layer recomputed give the losses and gradient norms of three plain steps.
+     */
+    @Test
+    void theMemoryLeversTrainTheSameSteps() throws Exception {
+        List<List<Double>> runs = new ArrayList<>();
+        for (String levers : List.of("plain", "levers")) {
+            Path run = dir.resolve("memory-" + levers);
+            List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--traces",
+                    "../training/src/test/resources/traces.jsonl", "--out", run.toString(), "--steps", "3",
+                    "--set", "max_length=2400", "--set", "eval_fraction=0"));
+            if (levers.equals("levers")) {
+                args.addAll(List.of("--set", "gradient_checkpointing=true", "--set", "loss_chunk=97"));
+            }
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            List<Double> figures = new ArrayList<>();
+            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+                JsonNode n = new ObjectMapper().readTree(line);
+                figures.add(n.get("loss").asDouble());
+                figures.add(n.get("grad_norm").asDouble());
+            }
+            runs.add(figures);
+        }
+        assertEquals(6, runs.get(0).size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(runs.get(0).get(i), runs.get(1).get(i), 1e-5 * Math.max(1, runs.get(0).get(i)),
+                    runs.toString());
+        }
+    }
+
+    @Test
+    void benchTrainTakesAConfigOrAShape() {
+        CliTest.Result neither = CliTest.run("bench", "train");
+        assertEquals(2, neither.code());
+        assertEquals("asynclm: give --config FILE (a train config on its data) or --shape NAME (a Llama 3.2 shape "
+                + "with random weights), not neither", neither.err().strip());
+        CliTest.Result half = CliTest.run("bench", "train", "--shape", "llama-3.2-1b", "--lora-rank", "0",
+                "--base-precision", "fp16");
+        assertEquals(2, half.code());
+        assertEquals("asynclm: --base-precision fp16 is for LoRA: full fine-tuning trains every weight in fp32",
+                half.err().strip());
+        CliTest.Result shape = CliTest.run("bench", "train", "--shape", "llama-3.2-8b");
+        assertEquals(2, shape.code());
+        assertTrue(shape.err().contains("llama-3.2-1b") && shape.err().contains("llama-3.2-3b"), shape.err());
+    }
+
     /** LoRA on the frozen base: the adapter learns, and is written in PEFT's layout that --adapter loads. */
     @Test
     void trainLoraWritesAnAdapter() throws Exception {

@@ -7,13 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,23 +30,7 @@ final class FusedAttention implements AutoCloseable {
 
     /** Loads the module into {@code manager} (a PyTorch manager: the module runs beside the model's arrays). */
     static FusedAttention load(PtNDManager manager, LlamaConfig config) {
-        try {
-            Path file = Files.createTempFile("asynclm-sdpa", ".pt");
-            try (InputStream in = FusedAttention.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(RESOURCE + " is missing from the model module's resources");
-                }
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try {
-                return new FusedAttention(JniUtils.loadModule(manager, file, false, new String[0], new String[0],
-                        false), config);
-            } finally {
-                Files.deleteIfExists(file); // libtorch has read it whole
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FusedAttention(TorchScripts.load(manager, RESOURCE), config);
     }
 
     /**

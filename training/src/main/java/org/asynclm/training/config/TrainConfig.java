@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
@@ -24,7 +25,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           int evalRows, ComputeDevice device, FineTuning method, Lora lora, int maxLength, Overlong overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
-                          TaskEval taskEval, int everyTokenSteps, int recallSteps) {
+                          TaskEval taskEval, int everyTokenSteps, int recallSteps, boolean gradientCheckpointing,
+                          int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
@@ -36,7 +38,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     public enum TokenInit implements ConfigName { MEAN, COPY }
 
     public record Lora(int rank, double alpha, double dropout, List<String> targets, List<String> trainableTokens,
-                       TokenInit tokenInit) {
+                       TokenInit tokenInit, TrainableLlama.BasePrecision basePrecision) {
         public Lora {
             targets = targets == null ? null : List.copyOf(targets);
             trainableTokens = trainableTokens == null ? List.of() : List.copyOf(trainableTokens);
@@ -51,6 +53,11 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     public record TaskEval(int n, long seed, String datagenConfig, Method method) {
     }
 
+
+    /** What a step keeps for backward: the two memory levers, which change no value. */
+    public TrainableLlama.Memory memory() {
+        return new TrainableLlama.Memory(gradientCheckpointing, lossChunk);
+    }
 
     public boolean isLora() {
         return method == FineTuning.LORA;
@@ -81,6 +88,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                     "'" + t + "' is not one of " + LoraAdapter.PROJECTIONS);
         }
         loaded.check(c.lora().tokenInit() != null, "lora.token_init", "must be one of " + ConfigName.ids(TokenInit.class));
+        loaded.check(c.lora().basePrecision() != null, "lora.base_precision",
+                "must be one of " + ConfigName.ids(TrainableLlama.BasePrecision.class));
         loaded.check(c.maxLength() >= 2, "max_length", "must be at least 2");
         loaded.check(c.overlong() != null, "overlong", "must be one of " + ConfigName.ids(Overlong.class));
         loaded.check(c.epochs() > 0, "epochs", "must be positive");
@@ -94,6 +103,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.keep() >= 1, "keep", "must be at least 1");
         loaded.check(c.everyTokenSteps() >= 0, "every_token_steps", "must be >= 0");
         loaded.check(c.recallSteps() >= 0, "recall_steps", "must be >= 0");
+        loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,
                 "task_eval.method", "must be async or sync");

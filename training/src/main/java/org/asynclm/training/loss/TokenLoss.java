@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.asynclm.model.llama.TrainableLlama;
 
 /**
  * {@link MaskedCrossEntropy} on the autograd graph: the mean next-token cross-entropy over a packed row's trained
@@ -24,15 +25,28 @@ public final class TokenLoss {
 
     /** {@code logits} [t, vocab] of the row; the result is divided by {@code tokens} (the whole batch's count). */
     public static NDArray mean(NDManager m, NDArray logits, int[] ids, boolean[] trained, int[] examples, int tokens) {
-        int t = ids.length;
-        long[] next = new long[t];
-        float[] weight = new float[t];
-        for (int i = 0; i + 1 < t; i++) {
-            next[i] = ids[i + 1];
-            weight[i] = trained[i + 1] && examples[i + 1] == examples[i] ? 1f : 0f;
-        }
-        NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(t, 1)), 1).reshape(t);
-        NDArray total = picked.mul(m.create(weight, new Shape(t))).sum().neg();
-        return total.div(m.full(new Shape(), (float) tokens, DataType.FLOAT32));
+        return over(m, ids, trained, examples, tokens).of(logits, 0);
+    }
+
+    /**
+     * The same loss as a {@link TrainableLlama.RowLoss}: its share from the logits of any stretch of the row, so
+     * that the stretches' losses add up to {@link #mean}'s.
+     */
+    public static TrainableLlama.RowLoss over(NDManager m, int[] ids, boolean[] trained, int[] examples, int tokens) {
+        NDArray count = m.full(new Shape(), (float) tokens, DataType.FLOAT32);
+        return (logits, from) -> {
+            int n = (int) logits.getShape().get(0);
+            long[] next = new long[n];
+            float[] weight = new float[n];
+            for (int k = 0; k < n; k++) {
+                int i = from + k;
+                if (i + 1 < ids.length) {
+                    next[k] = ids[i + 1];
+                    weight[k] = trained[i + 1] && examples[i + 1] == examples[i] ? 1f : 0f;
+                }
+            }
+            NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(n, 1)), 1).reshape(n);
+            return picked.mul(m.create(weight, new Shape(n))).sum().neg().div(count);
+        };
     }
 }

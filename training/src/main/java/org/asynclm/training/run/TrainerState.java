@@ -32,7 +32,8 @@ public record TrainerState(int step, int steps, TrainConfig.FineTuning mode, Str
 
     /** Keys a resumed run may change: they decide what is written and measured, not what is learned. */
     private static final Set<String> MAY_CHANGE = Set.of("save_every", "keep", "eval_every",
-            "eval_rows", "device", "task_eval");
+            "eval_rows", "device", "task_eval",
+            "gradient_checkpointing", "loss_chunk");
 
     /** The state after {@code step} of {@code steps}, whose training loss was {@code loss}. */
     public static TrainerState after(int step, int steps, double loss, TrainConfig config, TrainingSet data,

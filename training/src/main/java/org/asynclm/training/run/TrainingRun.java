@@ -131,7 +131,7 @@ public final class TrainingRun {
         Trainer.Settings settings = new Trainer.Settings(total, config.learningRate(), config.warmup(),
                 config.weightDecay(), config.maxGradNorm(), config.seed(), config.saveEvery(),
                 config.gradientAccumulation(), config.evalEvery(), config.isLora() ? config.lora().dropout() : 0,
-                config.everyTokenSteps(), config.recallSteps());
+                config.everyTokenSteps(), config.recallSteps(), config.memory());
         List<Trainer.Step> done = new ArrayList<>();
         try (RunDirectory dir = from != null ? RunDirectory.resume(from, out) : RunDirectory.fresh(out, force);
              TrainableLlama llama = open(config, from == null ? null : from.dir(), dir.initialAdapter(), tokenRows)) {
@@ -170,7 +170,8 @@ public final class TrainingRun {
             LoraAdapter.init(newAdapter, model, c.lora().rank(), c.lora().alpha(), c.lora().dropout(),
                     c.lora().targets(), c.seed(), tokenRows);
         }
-        return TrainableLlama.withAdapter(base, resumed == null ? newAdapter : resumed, device);
+        return TrainableLlama.withAdapter(base, resumed == null ? newAdapter : resumed, c.lora().basePrecision(),
+                device);
     }
 
     /**

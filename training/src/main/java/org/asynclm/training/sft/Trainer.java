@@ -32,15 +32,22 @@ public final class Trainer {
      * at the end. The first {@code everyTokenSteps} steps put every token under the loss (a pretraining stage: a
      * model from scratch first learns to read the prompts it will have to follow), the rest only what the model writes.
      * Before any of them, {@code recallSteps} steps train on {@link org.asynclm.training.data.RecallRows} (given to
-     * {@link #run}), which teach it to look up and copy.
+     * {@link #run}), which teach it to look up and copy. {@code memory} chooses what a step keeps for backward.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
-                           double loraDropout, int everyTokenSteps, int recallSteps) {
+                           double loraDropout, int everyTokenSteps, int recallSteps, TrainableLlama.Memory memory) {
         public Settings {
             if (accumulation < 1) {
                 throw new IllegalArgumentException("accumulation must be at least 1");
             }
+        }
+
+        public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
+                        double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
+                        double loraDropout, int everyTokenSteps, int recallSteps) {
+            this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, TrainableLlama.Memory.KEEP_ALL);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
@@ -139,10 +146,10 @@ public final class Trainer {
                 double loss = 0;
                 double norm;
                 try (NDScope scope = new NDScope()) {
-                    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                    // autograd records while the collector is open; TrainableLlama.backward walks the graph itself
+                    try (GradientCollector recording = Engine.getInstance().newGradientCollector()) {
                         for (int k = 0; k < batch.size(); k++) {
-                            loss += microStep(m, model, batch.get(k), tokens, c, s.loraDropout(),
-                                    dropoutSeed(s, step, k));
+                            loss += microStep(m, model, batch.get(k), tokens, s, dropoutSeed(s, step, k));
                         }
                     }
                     if (!Double.isFinite(loss)) {
@@ -189,13 +196,11 @@ public final class Trainer {
     }
 
     /** Forward and backward of one row, its arrays freed before the next; returns its share of the step's loss. */
-    private static double microStep(NDManager m, TrainableLlama model, Packing.Row row, int stepTokens,
-                                    GradientCollector c, double dropout, long dropoutSeed) {
+    private static double microStep(NDManager m, TrainableLlama model, Packing.Row row, int stepTokens, Settings s,
+                                    long dropoutSeed) {
         try (NDScope micro = new NDScope()) {
-            NDArray logits = model.trainingLogits(row.ids(), row.examples(), dropout, dropoutSeed);
-            NDArray l = TokenLoss.mean(m, logits, row.ids(), row.trained(), row.examples(), stepTokens);
-            c.backward(l);
-            return l.getFloat();
+            return model.backward(row.ids(), row.examples(), s.loraDropout(), dropoutSeed, s.memory(),
+                    TokenLoss.over(m, row.ids(), row.trained(), row.examples(), stepTokens));
         }
     }
 
