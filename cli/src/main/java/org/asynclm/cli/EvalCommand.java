@@ -2,7 +2,9 @@ package org.asynclm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,11 +15,15 @@ import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
 import org.asynclm.eval.report.LatencyReport;
+import org.asynclm.eval.report.ServerRequests;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
+import org.asynclm.runtime.remote.OpenAiClient;
+import org.asynclm.runtime.remote.OpenAiEngine;
+import org.asynclm.runtime.remote.OpenAiServer;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Simulator;
@@ -79,12 +85,19 @@ final class EvalCommand implements Runnable {
         int n;
 
         @Option(names = "--engine", defaultValue = "teacher",
-                description = "Model driving the runtime: 'teacher' (the perfect policy) or 'llama' (--model, greedy, its "
-                        + "decoding charged at --tpot-ms) (default: ${DEFAULT-VALUE}).")
+                description = "Model driving the runtime: 'teacher' (the perfect policy), 'llama' (--model, greedy, its "
+                        + "decoding charged at --tpot-ms) or 'openai' (a server at --base-url serving --model, greedy; "
+                        + "async runs as async-naive) (default: ${DEFAULT-VALUE}).")
         EngineKind engine;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
+        @Option(names = "--model", paramLabel = "DIR|NAME",
+                description = "Checkpoint for --engine llama; the served model's name for --engine openai.")
         Path model;
+
+        @Option(names = "--base-url", paramLabel = "URL", description = "For --engine openai: the server's API root, "
+                + "e.g. http://127.0.0.1:8000/v1. The API key, if any, is read from $" + OpenAiServer.API_KEY_VARIABLE
+                + ".")
+        URI baseUrl;
 
         @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
         Path adapter;
@@ -111,6 +124,12 @@ final class EvalCommand implements Runnable {
             if (engine == EngineKind.LLAMA && model == null) {
                 throw new BadInputException("--engine llama needs --model DIR");
             }
+            if (engine == EngineKind.OPENAI && (baseUrl == null || model == null)) {
+                throw new BadInputException("--engine openai needs --base-url URL and --model NAME");
+            }
+            if (engine != EngineKind.OPENAI && baseUrl != null) {
+                throw new BadInputException("--base-url is for --engine openai");
+            }
             if (engine == EngineKind.LLAMA && tokenizer != null) {
                 throw new BadInputException("--tokenizer is for the teacher engine; --engine llama counts with its model's");
             }
@@ -129,6 +148,8 @@ final class EvalCommand implements Runnable {
                     entry = run(dataset.id() + " (llama)", scenarios, sim, model.resolve("tokenizer.json").toString(),
                             timing.cost(), latency, timing.policy(), seed, timing.methods());
                 }
+            } else if (engine == EngineKind.OPENAI) {
+                entry = remote(scenarios, latency);
             } else {
                 Tokenizer counting = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
                 entry = run(dataset.id(), scenarios, counting, tokenizer == null ? "byte" : tokenizer.toString(), seed,
@@ -137,8 +158,37 @@ final class EvalCommand implements Runnable {
             write(out, List.of(entry));
             PrintWriter o = spec.commandLine().getOut();
             o.print(summary(List.of(entry)));
+            if (entry.server() != null) {
+                o.println(entry.server().describe());
+            }
             o.println("report: " + out.resolve("report.html"));
             return 0;
+        }
+
+        /**
+         * The experiment with a model behind an OpenAI-compatible server, on the virtual clock as for a local model
+         * (each token charged at the TPOT), the requests' own times measured on the wall clock beside it. A server's
+         * cache cannot be appended to, so async runs as async-naive.
+         */
+        private LatencyReport.Entry remote(List<Scenario> scenarios, LatencyDistribution latency)
+                throws BadInputException {
+            Tokenizer tok = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
+            OpenAiClient client = new OpenAiClient(OpenAiServer.of(baseUrl, model.toString()));
+            List<Method> methods = timing.methods().stream().map(m -> m == Method.ASYNC ? Method.ASYNC_NAIVE : m)
+                    .distinct().toList();
+            List<OpenAiEngine> engines = new ArrayList<>();
+            Simulator sim = new Simulator(tok, timing.cost(), timing.policy(), seed, maxTokens, (s, m, clock, b) -> {
+                OpenAiEngine e = new OpenAiEngine(client, tok, new OpenAiClient.Sampling(0, 1, seed), maxTokens);
+                engines.add(e);
+                return e;
+            });
+            LatencyReport.Entry entry = run(dataset.id() + " (openai)", scenarios, sim,
+                    tokenizer == null ? "byte" : tokenizer.toString(), timing.cost(), latency, timing.policy(), seed,
+                    methods);
+            List<OpenAiEngine.Request> requests = engines.stream().flatMap(e -> e.requests().stream()).toList();
+            return new LatencyReport.Entry(entry.result(), entry.medianTimelines(), ServerRequests.of(
+                    baseUrl.toString(), model.toString(), requests,
+                    engines.stream().mapToInt(OpenAiEngine::refusedTokens).sum()));
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.remote.RemoteFailure;
 import org.asynclm.runtime.files.FileErrors;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.stop.StoppedException;
@@ -15,7 +16,7 @@ import picocli.CommandLine;
                 + "evaluate on BFCL.",
         subcommands = {QuickstartCommand.class, SimulateCommand.class, DatagenCommand.class, InitModelCommand.class,
                 ModelCommand.class, GenerateCommand.class, TokenizerCommand.class, TrainDataCommand.class, TrainCommand.class, ExportCommand.class,
-                ChatCommand.class,
+                ChatCommand.class, ServeCommand.class,
                 EvalCommand.class,
                 BfclCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
@@ -36,7 +37,7 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof BadInputException) {
+            if (ex instanceof BadInputException || ex instanceof RemoteFailure) { // a server that is down or refuses
                 err.println("asynclm: " + ex.getMessage());
                 err.flush();
                 return BAD_INPUT;

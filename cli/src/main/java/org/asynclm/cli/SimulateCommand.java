@@ -116,6 +116,10 @@ final class SimulateCommand implements Callable<Integer> {
         PolicyName policy = timing.policy();
         Scenario scenario = scenario();
         CostModel cost = timing.cost();
+        if (engine == EngineKind.OPENAI) {
+            throw new BadInputException("--engine openai runs under eval latency (--base-url URL --model NAME); "
+                    + "simulate takes teacher or llama");
+        }
         boolean llama = engine == EngineKind.LLAMA;
         if (llama && model == null) {
             throw new BadInputException("--engine llama needs --model DIR");

@@ -26,8 +26,15 @@ public final class LatencyReport {
     private static final Map<Method, String> COLORS = Map.of(Method.SYNC, "#9e9e9e", Method.SYNC_PARALLEL, "#f0a030",
             Method.ASYNC_NAIVE, "#7fb3d5", Method.ASYNC, "#1f6fb5");
 
-    /** An experiment and the timelines of its median scenario. */
-    public record Entry(LatencyExperiment.Result result, Map<Method, TimelineRecorder> medianTimelines) {
+    /**
+     * An experiment and the timelines of its median scenario; {@code server}: what the requests to a model behind
+     * HTTP measured, or null.
+     */
+    public record Entry(LatencyExperiment.Result result, Map<Method, TimelineRecorder> medianTimelines,
+                        ServerRequests server) {
+        public Entry(LatencyExperiment.Result result, Map<Method, TimelineRecorder> medianTimelines) {
+            this(result, medianTimelines, null);
+        }
     }
 
     private LatencyReport() {
@@ -52,6 +59,12 @@ public final class LatencyReport {
             settings.put("tokenizer", r.tokenizer());
             settings.put("seed", r.seed());
             x.put("lower_bound_mean_ms", r.meanLowerBoundMs());
+            if (e.server() != null) {
+                ServerRequests q = e.server();
+                x.putObject("server").put("base_url", q.baseUrl()).put("model", q.model()).put("requests", q.requests())
+                        .put("ttft_p50_ms", q.ttftP50Ms()).put("ttft_p90_ms", q.ttftP90Ms())
+                        .put("tokens_per_s_p50", q.tokensPerSecondP50()).put("refused_tokens", q.refusedTokens());
+            }
             ObjectNode methods = x.putObject("methods");
             Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
             for (MethodStats s : r.stats()) {
@@ -130,6 +143,9 @@ public final class LatencyReport {
                 .append(" ms/token, tool latency ").append(Svg.escape(r.toolLatency())).append(" ms (min:max:mean), ")
                 .append("policy ").append(Svg.escape(r.policy().id())).append(", tokens counted by ")
                 .append(Svg.escape(r.tokenizer())).append(", seed ").append(r.seed()).append(".</p>\n");
+        if (e.server() != null) {
+            h.append("<p>Measured on the wall clock: ").append(Svg.escape(e.server().describe())).append(".</p>\n");
+        }
         List<MethodStats> stats = r.stats();
         h.append(barChart(stats, r.meanLowerBoundMs()));
         Map<Method, Double> paper = PaperFigures.speedups(r.dataset());
