@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The official `openai` Python client against `asynclm serve`: models, a whole completion, a streamed one (their
-texts must be equal under greedy decoding), the usage counts, and the errors a client sees. Run by hand:
+texts must be equal under greedy decoding), the usage counts, a chat completion whole and streamed, and the errors a
+client sees. Run by hand:
 
   bin/asynclm init-model --preset tiny --out runs/tiny-model
   bin/asynclm serve --model runs/tiny-model --port 8000 &
@@ -46,6 +47,12 @@ check("a streamed completion equals the whole one", "".join(pieces) == whole.cho
       f"{len(pieces)} chunks")
 check("the stream's usage", usage is not None and usage.completion_tokens == whole.usage.completion_tokens,
       str(usage))
+messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
+chat = client.chat.completions.create(model=a.model, messages=messages, max_tokens=16, temperature=0)
+deltas = [c.choices[0].delta.content or "" for c in client.chat.completions.create(
+    model=a.model, messages=messages, max_tokens=16, temperature=0, stream=True) if c.choices]
+check("a chat completion, whole and streamed alike", "".join(deltas) == chat.choices[0].message.content
+      and chat.choices[0].message.role == "assistant", f"{len(deltas)} deltas, finish {chat.choices[0].finish_reason}")
 try:
     client.completions.create(model="no-such-model", prompt="x", max_tokens=2)
     check("an unknown model is refused", False)

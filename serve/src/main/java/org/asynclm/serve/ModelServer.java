@@ -9,14 +9,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asynclm.model.llama.Llama;
+import org.asynclm.runtime.prompt.ChatPrompt;
 
 /**
- * An OpenAI-compatible server over the local Llama: {@code GET /v1/models}, {@code POST /v1/completions} streamed
- * (server-sent events in the layout vLLM uses) or not, and {@code /health} and {@code /ready}. One decode runs at a
+ * An OpenAI-compatible server over the local Llama: {@code GET /v1/models}, {@code POST /v1/completions} and
+ * {@code POST /v1/chat/completions} streamed (server-sent events in the layout vLLM uses) or not, and
+ * {@code /health} and {@code /ready}; and the asynchronous session API ({@link AsyncSessions}). One decode runs at a
  * time; up to {@code queue} requests wait for it in arrival order, and one more is refused with 503. A client that
  * goes away mid-stream stops its decode at the next token, which frees the slot.
  *
@@ -32,12 +35,14 @@ public final class ModelServer implements AutoCloseable {
     private final Semaphore decoding = new Semaphore(1, true);
     private final AtomicInteger admitted = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final AsyncSessions sessions;
     private final Javalin app;
 
     private ModelServer(Llama llama, String modelName, ServeConfig config) {
         this.llama = llama;
         this.modelName = modelName;
         this.config = config;
+        this.sessions = new AsyncSessions(llama);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -49,6 +54,9 @@ public final class ModelServer implements AutoCloseable {
             c.routes.before("/v1/*", this::authorize);
             c.routes.get("/v1/models", this::models);
             c.routes.post("/v1/completions", this::completions);
+            c.routes.post("/v1/chat/completions", this::chatCompletions);
+            c.routes.post("/v1/async/sessions", this::startSession);
+            c.routes.post("/v1/async/sessions/{id}/interrupts", ctx -> sessions.interrupt(ctx, ctx.pathParam("id")));
             c.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.getMessage()));
         });
     }
@@ -58,6 +66,11 @@ public final class ModelServer implements AutoCloseable {
         ModelServer s = new ModelServer(llama, modelName, config);
         s.app.start();
         return s;
+    }
+
+    /** Asynchronous sessions running now. */
+    int liveSessions() {
+        return sessions.live();
     }
 
     /** Decodes stopped early because their client went away. */
@@ -94,7 +107,70 @@ public final class ModelServer implements AutoCloseable {
         if (prompt == null || !prompt.isTextual()) {
             throw BadRequest.invalid("prompt: required, one string");
         }
-        CompletionRequest r = CompletionRequest.of(body, prompt.asText(), config.maxTokens());
+        serve(ctx, Reply.COMPLETION, CompletionRequest.of(body, prompt.asText(), config.maxTokens()));
+    }
+
+    /** The conversation rendered in Llama 3's chat layout (ChatPrompt), then completed as the assistant's turn. */
+    private void chatCompletions(Context ctx) throws BadRequest, InterruptedException {
+        JsonNode body = CompletionRequest.parse(ctx.body());
+        serve(ctx, Reply.CHAT, CompletionRequest.of(body, ChatPrompt.render(turns(body.get("messages"))),
+                config.maxTokens()));
+    }
+
+    private static List<ChatPrompt.Turn> turns(JsonNode messages) throws BadRequest {
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw BadRequest.invalid("messages: required, a non-empty list");
+        }
+        List<ChatPrompt.Turn> turns = new ArrayList<>();
+        for (JsonNode m : messages) {
+            String role = m.path("role").asText("");
+            if (!ROLES.contains(role) || !m.path("content").isTextual()) {
+                throw BadRequest.invalid("messages[" + turns.size() + "]: needs a role (" + String.join(", ", ROLES)
+                        + ") and text content");
+            }
+            turns.add(new ChatPrompt.Turn(role, m.get("content").asText()));
+        }
+        return turns;
+    }
+
+    private static final List<String> ROLES = List.of("system", "user", "assistant", "tool");
+
+    /** Replies once the request holds the decode. */
+    private void serve(Context ctx, Reply reply, CompletionRequest r) throws BadRequest, InterruptedException {
+        holdingTheDecode(r, () -> {
+            String id = reply.newId();
+            if (r.stream()) {
+                stream(ctx, reply, r, id);
+            } else {
+                json(ctx, 200, reply.whole(id, r.model(), Generation.run(llama, r, text -> true)));
+            }
+        });
+    }
+
+    /** {@code POST /v1/async/sessions}: a raw {@code prompt} or chat {@code messages}, and the client's {@code tools}. */
+    private void startSession(Context ctx) throws BadRequest, InterruptedException {
+        JsonNode body = CompletionRequest.parse(ctx.body());
+        String prompt = body.path("prompt").isTextual() ? body.get("prompt").asText()
+                : body.has("messages") ? ChatPrompt.render(turns(body.get("messages"))) : null;
+        if (prompt == null) {
+            throw BadRequest.invalid("give a prompt (one string) or messages");
+        }
+        CompletionRequest r = CompletionRequest.of(body, prompt, config.maxTokens());
+        var tools = AsyncSessions.tools(body.get("tools"));
+        holdingTheDecode(r, () -> sessions.run(ctx, r, tools));
+    }
+
+    /** What runs while holding the decode. */
+    @FunctionalInterface
+    private interface Decode {
+        void run() throws BadRequest;
+    }
+
+    /**
+     * Runs {@code work} once the request holds the decode: refused (503) when {@code queue} others already wait, and
+     * the model checked first (404).
+     */
+    private void holdingTheDecode(CompletionRequest r, Decode work) throws BadRequest, InterruptedException {
         if (!r.model().equals(modelName)) {
             throw new BadRequest(404, "not_found_error", "model '" + r.model() + "' does not exist; this server has '"
                     + modelName + "'");
@@ -106,15 +182,7 @@ public final class ModelServer implements AutoCloseable {
         try {
             decoding.acquire();
             try {
-                String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
-                if (r.stream()) {
-                    stream(ctx, r, id);
-                } else {
-                    Generation.Result g = Generation.run(llama, r, text -> true);
-                    ObjectNode out = chunk(id, r, g.text(), g.finishReason());
-                    out.set("usage", usage(g));
-                    json(ctx, 200, out);
-                }
+                work.run();
             } finally {
                 decoding.release();
             }
@@ -124,7 +192,7 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /** Server-sent events, one per piece of text, then the finish reason, the usage and [DONE]. */
-    private void stream(Context ctx, CompletionRequest r, String id) throws BadRequest {
+    private void stream(Context ctx, Reply reply, CompletionRequest r, String id) throws BadRequest {
         ctx.status(200).contentType("text/event-stream");
         ctx.header("Cache-Control", "no-cache");
         OutputStream out;
@@ -133,42 +201,20 @@ public final class ModelServer implements AutoCloseable {
         } catch (IOException e) {
             return; // the client is already gone
         }
-        Generation.Result g = Generation.run(llama, r, text -> send(out, chunk(id, r, text, null)));
+        boolean[] first = {true};
+        Generation.Result g = Generation.run(llama, r, text -> {
+            boolean sent = send(out, reply.chunk(id, r.model(), text, null, first[0]));
+            first[0] = false;
+            return sent;
+        });
         if (g.finishReason().equals("disconnected")) {
             abandoned.incrementAndGet();
             return;
         }
-        ObjectNode last = chunk(id, r, "", g.finishReason());
-        ObjectNode usage = chunk(id, r, null, null);
-        usage.set("usage", usage(g));
-        if (send(out, last) && send(out, usage)) {
+        if (send(out, reply.chunk(id, r.model(), "", g.finishReason(), first[0]))
+                && send(out, reply.usageChunk(id, r.model(), g))) {
             write(out, "data: [DONE]\n\n");
         }
-    }
-
-    /** vLLM's chunk: the text (null: no choice at all, the usage chunk) and the finish reason. */
-    private static ObjectNode chunk(String id, CompletionRequest r, String text, String finish) {
-        ObjectNode c = JSON.createObjectNode().put("id", id).put("object", "text_completion")
-                .put("created", System.currentTimeMillis() / 1000).put("model", r.model());
-        var choices = c.putArray("choices");
-        if (text != null) {
-            ObjectNode choice = choices.addObject().put("index", 0).put("text", text);
-            choice.putNull("logprobs");
-            if (finish == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finish);
-            }
-            choice.putNull("stop_reason");
-        }
-        c.putNull("usage");
-        return c;
-    }
-
-    private static ObjectNode usage(Generation.Result g) {
-        return JSON.createObjectNode().put("prompt_tokens", g.promptTokens())
-                .put("completion_tokens", g.completionTokens())
-                .put("total_tokens", g.promptTokens() + g.completionTokens());
     }
 
     private static boolean send(OutputStream out, ObjectNode chunk) {

@@ -13,11 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.model.llama.Sampler;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.runtime.TokenMonitor;
+import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.remote.CompletionStream;
 import org.asynclm.runtime.remote.OpenAiClient;
 import org.asynclm.runtime.remote.OpenAiServer;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code asynclm serve}'s endpoints over real HTTP on loopback ({@code java.net.http}), on the tiny model: what each
- * returns, that streamed and whole completions are the greedy decode of the in-process engine, and every error: a
+ * returns, that streamed and whole completions (and chat completions) are the greedy decode of the in-process
+ * engine, and every error: a
  * bad body, an unknown model, too many tokens, a missing bearer token, a full queue, and a client that goes away
  * mid-stream (its decode stops and the slot frees).
  */
@@ -123,6 +126,45 @@ class ModelServerTest {
             assertEquals(20, s.completionTokens());
         }
         assertEquals(inProcess("Hello", 20), text.toString());
+    }
+
+    /** A conversation in Llama 3's chat layout: whole, and streamed as deltas that add up to the same message. */
+    @Test
+    void aChatCompletionIsTheAssistantsTurn() throws Exception {
+        String messages = "[{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", "
+                + "\"content\": \"Hi\"}]";
+        String prompt = ChatPrompt.render(List.of(new ChatPrompt.Turn("system", "Be brief."),
+                new ChatPrompt.Turn("user", "Hi")));
+        HttpResponse<String> whole = post("/v1/chat/completions", "{\"model\": \"tiny\", \"messages\": " + messages
+                + ", \"max_tokens\": 10, \"temperature\": 0}", true);
+        assertEquals(200, whole.statusCode(), whole.body());
+        JsonNode n = JSON.readTree(whole.body());
+        assertEquals("chat.completion", n.get("object").asText());
+        assertEquals("assistant", n.at("/choices/0/message/role").asText());
+        assertEquals(inProcess(prompt, 10), n.at("/choices/0/message/content").asText());
+        HttpResponse<String> streamed = post("/v1/chat/completions", "{\"model\": \"tiny\", \"messages\": "
+                + messages + ", \"max_tokens\": 10, \"temperature\": 0, \"stream\": true}", true);
+        StringBuilder content = new StringBuilder();
+        String role = null;
+        for (String line : streamed.body().split("\n")) {
+            if (line.startsWith("data: {")) {
+                JsonNode chunk = JSON.readTree(line.substring(6));
+                assertEquals("chat.completion.chunk", chunk.get("object").asText());
+                JsonNode delta = chunk.at("/choices/0/delta");
+                if (role == null && delta.has("role")) {
+                    role = delta.get("role").asText();
+                }
+                content.append(delta.path("content").asText(""));
+            }
+        }
+        assertEquals("assistant", role);
+        assertEquals(n.at("/choices/0/message/content").asText(), content.toString());
+        assertTrue(streamed.body().strip().endsWith("data: [DONE]"));
+        HttpResponse<String> bad = post("/v1/chat/completions", "{\"model\": \"tiny\", \"messages\": "
+                + "[{\"role\": \"wizard\", \"content\": \"x\"}]}", true);
+        assertEquals(400, bad.statusCode());
+        assertEquals("messages[0]: needs a role (system, user, assistant, tool) and text content",
+                JSON.readTree(bad.body()).at("/error/message").asText());
     }
 
     @Test

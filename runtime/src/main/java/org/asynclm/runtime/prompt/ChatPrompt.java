@@ -48,8 +48,20 @@ public final class ChatPrompt {
 
     /** The prompt up to the assistant header, where the model starts writing. */
     public static String render(String system, String user) {
-        return "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n" + system + "<|eot_id|>"
-                + "<|start_header_id|>user<|end_header_id|>\n\n" + user + "<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+        return render(List.of(new Turn("system", system), new Turn("user", user)));
+    }
+
+    /** One message of a conversation: its role (system, user, assistant, tool) and its text. */
+    public record Turn(String role, String content) {
+    }
+
+    /** A conversation in Llama 3's layout, up to the assistant header where the model starts writing. */
+    public static String render(List<Turn> turns) {
+        StringBuilder p = new StringBuilder("<|begin_of_text|>");
+        for (Turn t : turns) {
+            p.append("<|start_header_id|>").append(t.role()).append("<|end_header_id|>\n\n").append(t.content())
+                    .append("<|eot_id|>");
+        }
+        return p.append("<|start_header_id|>assistant<|end_header_id|>\n\n").toString();
     }
 }

@@ -128,7 +128,8 @@ class OpenAiEngineTest {
             }
 
             @Override
-            public Object invoke(Invocation inv) {
+            public Object invoke(Invocation inv) throws InterruptedException {
+                inv.sleep(500_000_000L); // long enough for the model's trap to come first
                 return Map.of("user_id", "U2795");
             }
         };

@@ -1,7 +1,6 @@
 package org.asynclm.training.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -47,20 +46,7 @@ class HalfPrecisionBaseTest {
         float lossFull = full.remove("loss")[0];
         float lossHalf = half.remove("loss")[0];
         assertEquals(lossFull, lossHalf, 1e-3 * lossFull, "loss");
-        double worst = 0;
-        for (String name : full.keySet()) {
-            float[] want = full.get(name);
-            float[] got = half.get(name);
-            double scale = 0;
-            double diff = 0;
-            for (int i = 0; i < want.length; i++) {
-                scale = Math.max(scale, Math.abs(want[i]));
-                diff = Math.max(diff, Math.abs(want[i] - got[i]));
-            }
-            assertTrue(scale > 0, name + " has no gradient");
-            worst = Math.max(worst, diff / scale);
-            assertTrue(diff / scale <= 1e-2, name + ": max |diff| " + diff + " at scale " + scale);
-        }
+        double worst = GradientChecks.compare(full, half, 0, 1e-2);
         System.out.printf("fp16 base vs fp32 (%s): loss %.6f vs %.6f, worst gradient diff / scale %.2e%n", preset,
                 lossHalf, lossFull, worst);
     }
@@ -74,7 +60,7 @@ class HalfPrecisionBaseTest {
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             assertEquals(precision == BasePrecision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32,
                     llama.baseWeight(LlamaConfig.projectionWeight(1, "down_proj")).getDataType());
-            Factors.giveEachAValue(llama);
+            GradientChecks.giveEachAValue(llama);
             double loss;
             try (NDScope scope = new NDScope();
                  GradientCollector c = Engine.getInstance().newGradientCollector()) {
@@ -82,11 +68,7 @@ class HalfPrecisionBaseTest {
                         TokenLoss.over(m, row.ids(), row.trained(), row.examples(), tokens));
             }
             out.put("loss", new float[] {(float) loss});
-            for (Map.Entry<String, NDArray> e : llama.parameters().entrySet()) {
-                try (NDArray g = e.getValue().getGradient()) {
-                    out.put(e.getKey(), g.toFloatArray());
-                }
-            }
+            out.putAll(GradientChecks.gradients(llama));
         }
         return out;
     }

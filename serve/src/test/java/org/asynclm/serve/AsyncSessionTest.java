@@ -1,0 +1,173 @@
+package org.asynclm.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.model.llama.TinyModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The asynchronous session API over loopback HTTP on the tiny model: a session's events, user messages posted while
+ * the model writes and injected into its context once each, the refusals for an unknown or an ended session, and a
+ * load test: 100 concurrent sessions, each posting three messages, none lost or duplicated, every session gone
+ * afterwards, and the interrupt-to-injection time measured (printed).
+ */
+class AsyncSessionTest {
+    @TempDir
+    static Path dir;
+
+    private static Llama llama;
+    private static ModelServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path model = dir.resolve("tiny");
+        TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/tiny.yaml")), "tiny", 4);
+        llama = Llama.load(model, Device.cpu());
+        server = ModelServer.start(llama, "tiny", new ServeConfig("127.0.0.1", 0, 100, 4000, null));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        llama.close();
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What one client saw: the end event, and how long each message took from its POST to its injection. */
+    record Seen(JsonNode end, List<Double> latenciesMs, int refused) {
+    }
+
+    /** Starts a session, posts {@code messages} as soon as it runs, and reads its events to the end. */
+    private static Seen session(String tag, int messages, int maxTokens) throws Exception {
+        HttpRequest start = HttpRequest.newBuilder(uri("/v1/async/sessions")).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\": \"tiny\", \"prompt\": \"Hello\", \"max_tokens\": " + maxTokens + ", \"temperature\": 0}"))
+                .build();
+        HttpResponse<Stream<String>> r = HTTP.send(start, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        long[] posted = new long[messages];
+        List<Double> latencies = new ArrayList<>();
+        JsonNode end = null;
+        int refused = 0;
+        Iterator<String> lines = r.body().iterator();
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (!line.startsWith("data: {")) {
+                continue;
+            }
+            JsonNode e = JSON.readTree(line.substring(6));
+            switch (e.get("type").asText()) {
+                case "session" -> {
+                    for (int k = 0; k < messages; k++) {
+                        posted[k] = System.nanoTime();
+                        int status = post("/v1/async/sessions/" + e.get("id").asText() + "/interrupts",
+                                "{\"user\": \"" + tag + "-" + k + "\"}").statusCode();
+                        refused += status == 202 ? 0 : 1;
+                    }
+                }
+                case "interrupt" -> {
+                    for (int k = 0; k < messages; k++) {
+                        if (e.get("cml").asText().contains("\"" + tag + "-" + k + "\"")) {
+                            latencies.add((System.nanoTime() - posted[k]) / 1e6);
+                        }
+                    }
+                }
+                case "end" -> end = e;
+                default -> {
+                }
+            }
+        }
+        return new Seen(end, latencies, refused);
+    }
+
+    @Test
+    void messagesPostedWhileTheModelWritesAreInjectedOnceEach() throws Exception {
+        Seen s = session("m", 2, 80);
+        assertEquals(0, s.refused());
+        String transcript = s.end().get("transcript").asText();
+        for (String m : List.of("m-0", "m-1")) {
+            assertEquals(1, transcript.split("\\[INTR]user\\[HEAD]\"" + m + "\"\\[END]", -1).length - 1, transcript);
+        }
+        assertEquals(2, s.end().get("interrupts").asInt());
+        assertEquals(2, s.latenciesMs().size());
+        assertEquals("max_tokens", s.end().get("end_state").asText(), "the untrained model writes to the limit");
+    }
+
+    @Test
+    void anUnknownOrEndedSessionIsRefused() throws Exception {
+        HttpResponse<String> unknown = post("/v1/async/sessions/as-nope/interrupts", "{\"user\": \"hi\"}");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("no session as-nope", JSON.readTree(unknown.body()).at("/error/message").asText());
+        HttpResponse<String> events = post("/v1/async/sessions",
+                "{\"model\": \"tiny\", \"prompt\": \"Hello\", \"max_tokens\": 3}");
+        String id = JSON.readTree(events.body().lines().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow()
+                .substring(6)).get("id").asText();
+        HttpResponse<String> late = post("/v1/async/sessions/" + id + "/interrupts", "{\"user\": \"hi\"}");
+        assertEquals(409, late.statusCode());
+        assertEquals("session " + id + " has ended", JSON.readTree(late.body()).at("/error/message").asText());
+        HttpResponse<String> noCall = post("/v1/async/sessions/as-nope/interrupts", "{\"call_id\": \"a\"}");
+        assertEquals(404, noCall.statusCode());
+        assertTrue(events.body().strip().endsWith("data: [DONE]"));
+    }
+
+    @Test
+    void aHundredConcurrentSessionsLoseAndDuplicateNothing() throws Exception {
+        int sessions = 100;
+        int messages = 3;
+        List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String tag = "s" + i;
+                all.add(clients.submit(() -> seen.add(session(tag, messages, 40))));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            Seen s = seen.get(i);
+            assertEquals(0, s.refused());
+            assertEquals(messages, s.end().get("interrupts").asInt(), s.end().toString());
+            assertEquals(messages, s.latenciesMs().size(), "every message seen injected, once");
+            latencies.addAll(s.latenciesMs());
+        }
+        assertEquals(0, server.liveSessions(), "every session is gone once it ended");
+        double[] ms = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf("100 sessions x 3 interrupts: interrupt-to-injection p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                ms[ms.length / 2], ms[(int) Math.ceil(0.99 * ms.length) - 1], ms[ms.length - 1]);
+        assertEquals(sessions * messages, Arrays.stream(ms).count());
+    }
+}
