@@ -306,7 +306,9 @@ public final class TrainableLlama implements AutoCloseable {
                 NDScope.register(gradient);
                 upstream = gradient;
             }
-            backwardFrom(x0, upstream);
+            if (!lora || tokenSelect != null) { // the embedding trains: not so under LoRA without token rows
+                backwardFrom(x0, upstream);
+            }
         } else {
             backwardFrom(top, upstream);
         }

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * examples, the loss and every trained array's gradient of {@link TrainableLlama#backward} with the lm head and
  * cross-entropy in stretches, with every layer recomputed in backward, and with both, equal those of the whole
  * row's logits under {@link TokenLoss#mean} with autograd's own backward (the path the golden step tests pin to
- * transformers). Full fine-tuning of a tied and an untied model, and LoRA with trainable marker rows and dropout.
+ * transformers). Full fine-tuning of a tied and an untied model, and LoRA with dropout, with and without trainable token rows.
  * Each gradient is compared at its own scale: max |diff| / max(1, max |value|) at most 1e-5.
  */
 class MemoryLeversTest {
@@ -38,13 +38,13 @@ class MemoryLeversTest {
         "tiny, full, 7, false", "tiny, full, 0, true", "tiny, full, 7, true",
         "tiny-gqa, full, 13, false", "tiny-gqa, full, 13, true",
         "tiny, lora, 7, false", "tiny, lora, 0, true", "tiny, lora, 7, true",
-        "tiny-gqa, lora, 5, true"})
+        "tiny-gqa, lora, 5, true", "tiny, lora-without-rows, 7, true", "tiny-gqa, lora-without-rows, 0, true"})
     void aLeverChangesNoLossAndNoGradient(String preset, String method, int chunk, boolean checkpoint)
             throws Exception {
         Path model = dir.resolve(preset);
         TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/" + preset + ".yaml")), preset, 5);
         Path adapter = dir.resolve("adapter");
-        boolean lora = method.equals("lora");
+        boolean lora = method.startsWith("lora");
         Packing.Row row = Packing.pack(GoldenExamples.read(), 256).get(0);
         if (lora) {
             LlamaConfig c = LlamaConfig.read(model.resolve("config.json"));
@@ -55,7 +55,8 @@ class MemoryLeversTest {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = (float) (rng.nextGaussian() * 0.05);
             }
-            LoraAdapter.init(adapter, c, 4, 8, 0.2, LoraAdapter.PROJECTIONS, 1, new LoraAdapter.TokenRows(ids, rows));
+            LoraAdapter.init(adapter, c, 4, 8, 0.2, LoraAdapter.PROJECTIONS, 1,
+                    method.equals("lora") ? new LoraAdapter.TokenRows(ids, rows) : null);
         }
         Map<String, float[]> reference = run(model, adapter, lora, row, null);
         Map<String, float[]> levered = run(model, adapter, lora, row, new TrainableLlama.Memory(checkpoint, chunk));
