@@ -24,11 +24,12 @@ class ClientToolExecutorTest {
         ByteTokenizer tok = new ByteTokenizer();
         WallClock clock = new WallClock(false);
         List<String> calls = new ArrayList<>();
-        List<ClientToolExecutor.Delivery> deliveries = new ArrayList<>();
+        List<ClientToolExecutor.Delivery> deliveries = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> clients = new ArrayList<>();
         ClientToolExecutor[] executor = new ClientToolExecutor[1];
         executor[0] = new ClientToolExecutor(clock, (id, function, arguments) -> {
             calls.add(id + " " + function + " " + arguments);
-            Thread.ofVirtual().start(() -> { // the client runs the tool, elsewhere, and answers later
+            clients.add(Thread.ofVirtual().start(() -> { // the client runs the tool, elsewhere, and answers later
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -36,12 +37,15 @@ class ClientToolExecutorTest {
                 }
                 deliveries.add(executor[0].complete(id, "{\"user_id\": \"U2795\"}", false));
                 deliveries.add(executor[0].complete(id, "{\"again\": true}", false));
-            });
+            }));
         });
         Session s = new Session(new ScriptedEngine(tok, "[CALL]a[HEAD]find_user(username='k')[END][TRAP][END]Done.",
                 true), tok, clock, executor[0], Map.of("find_user", clientSide("find_user")),
                 new SessionConfig(Method.ASYNC, CostModel.local(0, 0), CacheCosts.SINGLE_USER, 1000), null);
         Outcome o = s.run(tok.encode("p"));
+        for (Thread c : clients) {
+            c.join(); // its second, late answer included
+        }
         executor[0].close();
         assertEquals(EndState.DONE, o.endState(), o.errors().toString());
         assertEquals(List.of("a find_user {username=k}"), calls);

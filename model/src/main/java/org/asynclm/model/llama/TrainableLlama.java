@@ -291,6 +291,11 @@ public final class TrainableLlama implements AutoCloseable {
                 top = scopedLayer(top, l, row);
             }
         }
+        if (!memory.checkpointLayers() && memory.lossChunk() == 0) { // nothing to cut: one backward over the graph
+            NDArray l = loss.of(logitsOf(norm(top)), 0);
+            backwardFrom(l, null);
+            return l.getFloat();
+        }
         NDArray topLeaf = leafCopy(top);
         double value = headBackward(topLeaf, memory.lossChunk(), loss);
         NDArray upstream = topLeaf.getGradient();
