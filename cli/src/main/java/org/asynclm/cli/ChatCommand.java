@@ -1,11 +1,13 @@
 package org.asynclm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,8 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.asynclm.cml.CmlToken;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.datagen.config.Range;
@@ -31,9 +35,13 @@ import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Session;
 import org.asynclm.runtime.SessionConfig;
 import org.asynclm.runtime.clock.WallClock;
+import org.asynclm.runtime.exec.Interrupt;
 import org.asynclm.runtime.exec.ThreadToolExecutor;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.remote.OpenAiServer;
+import org.asynclm.runtime.remote.RemoteFailure;
+import org.asynclm.runtime.remote.SessionClient;
 import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.scenario.ScenarioJson;
 import org.asynclm.runtime.scenario.ScenarioTools;
@@ -56,8 +64,9 @@ import picocli.CommandLine.Spec;
                 + "the line becomes the next request). Ctrl-D ends the session.",
                 "The tools are simulated (they sleep their time and answer from a task's ground truth): a built-in "
                         + "task, or --scenario FILE."},
-        footer = {"", "Example:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
-                + "--timeline runs/chat.json"})
+        footer = {"", "Examples:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
+                + "--timeline runs/chat.json",
+            "  bin/asynclm chat --base-url http://127.0.0.1:8000/v1 --model checkpoint-12000"})
 final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -84,6 +93,11 @@ final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--timeline", paramLabel = "FILE", description = "At the end, write every turn as Chrome trace events (Perfetto).")
     Path timeline;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "Chat with the model behind asynclm serve at this "
+            + "API root (e.g. http://127.0.0.1:8000/v1) through its asynchronous session API; --model names it "
+            + "there. The tools still run here, and their results travel back as interrupts.")
+    URI baseUrl;
 
     private final InputStream in;
 
@@ -113,8 +127,13 @@ final class ChatCommand implements Callable<Integer> {
         BlockingDeque<String> lines = new LinkedBlockingDeque<>();
         Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
         Map<String, TimelineRecorder> turns = new LinkedHashMap<>();
-        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
-            Tokenizer tok = llama.tokenizer();
+        if (baseUrl != null && (timeline != null || checkpoint.adapter != null)) {
+            throw new BadInputException("--base-url chats with a served model: --timeline and --adapter are for one "
+                    + "run here");
+        }
+        try (StopSignals.Scope stoppable = StopSignals.cooperate();
+             Llama llama = baseUrl != null ? null : checkpoint.load()) {
+            Tokenizer tok = llama == null ? null : llama.tokenizer();
             o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
             o.println("Type while the model writes to interrupt it; Ctrl-D ends.");
             while (true) {
@@ -125,11 +144,15 @@ final class ChatCommand implements Callable<Integer> {
                     break;
                 }
                 TimelineRecorder rec = new TimelineRecorder();
-                turns.put("turn " + (turns.size() + 1), rec);
-                Outcome turn = runTurn(llama, tok, task, request, lines, rec, o);
-                o.printf(Locale.ROOT, "%n[%d tokens, %d interrupts, %d calls, %.0f ms%s]%n", turn.generatedTokens(),
-                        turn.interrupts(), turn.calls().size(), Outcome.ms(turn.makespanNanos()),
-                        errorSummary(turn));
+                TurnSummary turn;
+                if (llama == null) {
+                    turn = runServedTurn(task, request, lines, o);
+                } else {
+                    turns.put("turn " + (turns.size() + 1), rec);
+                    turn = TurnSummary.of(runTurn(llama, tok, task, request, lines, rec, o));
+                }
+                o.printf(Locale.ROOT, "%n[%d tokens, %d interrupts, %d calls, %.0f ms%s]%n", turn.tokens(),
+                        turn.interrupts(), turn.calls(), turn.ms(), errorSummary(turn.errors()));
                 if (lines.peek() == END) {
                     break;
                 }
@@ -156,10 +179,18 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
+    /** What the line after a turn says, from a turn run here or on a server. */
+    private record TurnSummary(int tokens, int interrupts, int calls, double ms, List<String> errors) {
+        static TurnSummary of(Outcome o) {
+            return new TurnSummary(o.generatedTokens(), o.interrupts(), o.calls().size(), Outcome.ms(o.makespanNanos()),
+                    o.errors());
+        }
+    }
+
     /** Each distinct error once, with how often it happened. */
-    private static String errorSummary(Outcome turn) {
+    private static String errorSummary(List<String> errors) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        turn.errors().forEach(e -> counts.merge(e, 1, Integer::sum));
+        errors.forEach(e -> counts.merge(e, 1, Integer::sum));
         StringBuilder sb = new StringBuilder();
         counts.forEach((e, n) -> sb.append("; ").append(n > 1 ? n + "x " : "").append(e));
         return sb.toString();
@@ -218,7 +249,7 @@ final class ChatCommand implements Callable<Integer> {
                 forwarder.interrupt();
                 forwarder.join();
             }
-            requeueUndelivered(sent, outcome, lines, o);
+            requeueUndelivered(sent, outcome.transcript(), lines, o);
             return outcome;
         }
     }
@@ -227,9 +258,8 @@ final class ChatCommand implements Callable<Integer> {
      * A line sent while the model was inside a block that it never closed did not reach it before the turn ended:
      * rather than lose it, it becomes the next request.
      */
-    private static void requeueUndelivered(List<String> sent, Outcome turn, BlockingDeque<String> lines,
+    private static void requeueUndelivered(List<String> sent, String transcript, BlockingDeque<String> lines,
                                            PrintWriter o) {
-        String transcript = turn.transcript();
         List<String> undelivered = new ArrayList<>();
         synchronized (sent) {
             for (String line : sent) {
@@ -260,6 +290,125 @@ final class ChatCommand implements Callable<Integer> {
                     }
                     executor.inbox().postUser(line, clock.nanos());
                     print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the turn is over
+        }
+    }
+
+    /**
+     * One turn on the server: its events print as they come, each call runs here on its own thread and its result
+     * is posted back as an interrupt, and lines typed meanwhile are posted as user interrupts.
+     */
+    private TurnSummary runServedTurn(Scenario task, String request, BlockingDeque<String> lines, PrintWriter o)
+            throws InterruptedException {
+        Map<String, Tool> tools = ScenarioTools.of(task);
+        String prompt = ChatPrompt.render(ChatPrompt.system(tools.values()), request);
+        SessionClient client = new SessionClient(OpenAiServer.of(baseUrl, checkpoint.model.toString()));
+        WallClock clock = new WallClock(false);
+        AtomicReference<String> session = new AtomicReference<>();
+        AtomicReference<JsonNode> end = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        List<String> sent = new ArrayList<>();
+        long t0 = System.nanoTime();
+        o.print("model> ");
+        o.flush();
+        try (ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
+            Thread results = Thread.ofVirtual().start(() -> postResults(executor, client, session));
+            Thread typed = Thread.ofVirtual().start(() -> postTyped(lines, client, session, sent, o));
+            try {
+                client.run(prompt, tools.values().stream().map(Tool::schema).toList(), maxTokens, temperature, seed,
+                        new SessionClient.Events() {
+                            @Override
+                            public void started(String id) {
+                                session.set(id);
+                            }
+
+                            @Override
+                            public void text(String text) {
+                                print(o, text);
+                            }
+
+                            @Override
+                            public void call(String id, String function, Map<String, Object> arguments) {
+                                calls.incrementAndGet();
+                                executor.submit(id, tools.get(function), arguments);
+                            }
+
+                            @Override
+                            public void interrupt(String cml) {
+                                print(o, "\n" + cml + "\n");
+                            }
+
+                            @Override
+                            public void end(JsonNode e) {
+                                end.set(e);
+                            }
+                        });
+            } finally {
+                results.interrupt();
+                typed.interrupt();
+                results.join();
+                typed.join();
+            }
+        }
+        JsonNode e = end.get();
+        List<String> errors = new ArrayList<>();
+        e.path("errors").forEach(x -> errors.add(x.asText()));
+        requeueUndelivered(sent, e.path("transcript").asText(), lines, o);
+        return new TurnSummary(e.path("tokens").asInt(), e.path("interrupts").asInt(), calls.get(),
+                (System.nanoTime() - t0) / 1e6, errors);
+    }
+
+    /** Each tool's result, as it lands here, goes back to the session. */
+    private static void postResults(ThreadToolExecutor executor, SessionClient client,
+                                    AtomicReference<String> session) {
+        try {
+            while (true) {
+                if (!executor.inbox().awaitArrival()) {
+                    Thread.sleep(10); // nothing running yet
+                    continue;
+                }
+                for (Interrupt i : executor.inbox().drainReady()) {
+                    if (i.injectable()) {
+                        client.result(session.get(), i.id(), i.valueJson(), false);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the turn is over
+        } catch (RemoteFailure late) {
+            // the turn ended before this result: nothing is waiting for it
+        }
+    }
+
+    /** Lines typed during a served turn go to the session as user interrupts; the end of input stays queued. */
+    private static void postTyped(BlockingDeque<String> lines, SessionClient client, AtomicReference<String> session,
+                                  List<String> sent, PrintWriter o) {
+        try {
+            while (true) {
+                String line = lines.poll(20, TimeUnit.MILLISECONDS);
+                if (line == END) {
+                    lines.add(END);
+                    return;
+                }
+                if (line == null) {
+                    continue;
+                }
+                if (session.get() == null) { // the session has not begun: keep the line for when it has
+                    lines.addFirst(line);
+                    Thread.sleep(20);
+                    continue;
+                }
+                synchronized (sent) {
+                    sent.add(line);
+                }
+                try {
+                    client.user(session.get(), line);
+                    print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
+                } catch (RemoteFailure ended) {
+                    // the turn ended first: requeueUndelivered makes it the next request
                 }
             }
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,14 +30,20 @@ import picocli.CommandLine.Spec;
                 + "re-score them) and scores them with the AST checker.",
                 "--mode sync: BFCL's own prompt, the model's text is the answer. --mode async: the CML prompt with "
                         + "estimated_time_ms; the model runs in the async runtime and the calls it wrote are the answer."},
-        footer = {"", "Example:", "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
-                "      --categories simple_python,parallel --mode async --n 20 --out runs/bfcl"})
+        footer = {"", "Examples:", "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
+                "      --categories simple_python,parallel --mode async --n 20 --out runs/bfcl",
+                "  bin/asynclm eval bfcl --base-url http://127.0.0.1:8000/v1 --model tiny-model \\",
+                "      --tokenizer runs/tiny-model/tokenizer.json --bfcl-dir testdata/bfcl --categories simple_python \\",
+                "      --n 5 --out runs/bfcl-http"})
 final class EvalBfclCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     CheckpointOptions checkpoint;
+
+    @Mixin
+    ServedModelOptions served;
 
     @Option(names = "--bfcl-dir", required = true, paramLabel = "DIR", description = "BFCL v4 data directory.")
     Path bfclDir;
@@ -78,12 +85,18 @@ final class EvalBfclCommand implements Callable<Integer> {
             List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));
             work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
         }
-        ObjectNode provenance = checkpoint.provenance().put("mode", mode).put("seed", seed);
+        served.check(checkpoint.adapter);
+        String name = checkpoint.model.toString();
+        ObjectNode provenance = (served.remote() ? served.provenance(name) : checkpoint.provenance()).put("mode", mode)
+                .put("seed", seed);
         provenance.putPOJO("categories", List.copyOf(work.keySet()));
         AtomicFiles.writeString(out.resolve("run.json"), Json.pretty(provenance)); // what made these result files
         Table table = new Table("category", "mode", "entries", "accuracy", "most common error");
-        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load()) {
-            BfclRun run = new BfclRun(() -> ModelCommand.engineUnchecked(llama), llama.tokenizer(), maxTokens, seed);
+        try (StopSignals.Scope stoppable = StopSignals.cooperate();
+             Llama llama = served.remote() ? null : checkpoint.load()) {
+            Tokenizer tok = llama != null ? llama.tokenizer() : served.loadTokenizer();
+            BfclRun run = new BfclRun(llama != null ? () -> ModelCommand.engineUnchecked(llama)
+                    : () -> served.engine(name, tok, maxTokens, 0, 1, seed), tok, maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();
                 Map<String, String> results;
@@ -108,6 +121,9 @@ final class EvalBfclCommand implements Callable<Integer> {
             }
         }
         spec.commandLine().getOut().print(table.render());
+        if (served.remote()) {
+            spec.commandLine().getOut().println(served.requests(name).describe());
+        }
         spec.commandLine().getOut().println("results and scores: " + out);
         return 0;
     }

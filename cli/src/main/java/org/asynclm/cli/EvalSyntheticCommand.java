@@ -19,6 +19,7 @@ import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.stop.StopSignals;
+import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,13 +37,21 @@ import picocli.CommandLine.Spec;
                         + "it, with every argument right). Makespan ratios are against the teacher's Async and Sync "
                         + "runs of the same task, over the tasks the model got right.",
                 "Draw the tasks with another --seed than the training traces' (theirs: the datagen config's seed)."},
-        footer = {"", "Example:", "  bin/asynclm eval synthetic --model runs/train/checkpoint-900 --n 200 --seed 1 --json"})
+        footer = {"", "Examples:", "  bin/asynclm eval synthetic --model runs/train/checkpoint-900 --n 200 --seed 1 --json",
+            "  bin/asynclm eval synthetic --base-url http://127.0.0.1:8000/v1 --model checkpoint-900 \\",
+            "      --tokenizer runs/train/checkpoint-900/tokenizer.json --n 20"})
 final class EvalSyntheticCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     CheckpointOptions checkpoint;
+
+    @Mixin
+    ServedModelOptions served;
+
+    /** Tokens one request to a server may bring; the turn's own limit stops it sooner. */
+    private static final int REQUEST_TOKENS = 2048;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "The datagen config the training traces came from (default: configs/datagen/synthetic.yaml "
@@ -97,22 +106,33 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         }
         Path file = config != null ? config : Shipped.find("configs/datagen/synthetic.yaml").orElse(null);
         DatagenConfig c = SyntheticEvaluation.tasks(file, sets, n, seed, method);
+        served.check(checkpoint.adapter);
+        Tokenizer tokenizer = served.remote() ? served.loadTokenizer() : checkpoint.tokenizer();
         SyntheticEvaluation evaluation;
         try {
-            evaluation = new SyntheticEvaluation(c, checkpoint.tokenizer(), method, maxTokens);
+            evaluation = new SyntheticEvaluation(c, tokenizer, method, maxTokens);
         } catch (BadInputException e) {
             throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
         }
         List<RunCheck> runs;
-        try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
-             Progress progress = new Progress("eval synthetic", n)) {
-            runs = evaluation.run(llama, n, progress::accept);
+        String name = checkpoint.model.toString();
+        if (served.remote()) {
+            try (StopSignals.Scope stoppable = StopSignals.cooperate();
+                 Progress progress = new Progress("eval synthetic", n)) {
+                runs = evaluation.run((s, m, clock, b) -> served.engine(name, tokenizer, REQUEST_TOKENS, 0, 1, seed),
+                        n, progress::accept);
+            }
+        } else {
+            try (StopSignals.Scope stoppable = StopSignals.cooperate(); Llama llama = checkpoint.load();
+                 Progress progress = new Progress("eval synthetic", n)) {
+                runs = evaluation.run(llama, n, progress::accept);
+            }
         }
         LearningMetrics m = LearningMetrics.of(runs);
         if (out != null) {
             ObjectNode all = toJson(m);
             ObjectNode settings = all.putObject("settings"); // what made these figures
-            settings.setAll(checkpoint.provenance());
+            settings.setAll(served.remote() ? served.provenance(name) : checkpoint.provenance());
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
             settings.put("method", method.id());
@@ -126,6 +146,9 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             o.println(Json.pretty(toJson(m)));
         } else {
             o.print(table(m));
+            if (served.remote()) {
+                o.println(served.requests(name).describe());
+            }
             if (out != null) {
                 o.println("runs: " + out);
             }

@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
+import org.asynclm.model.llama.Sampler;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Engine;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Session;
@@ -22,7 +25,7 @@ import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.Tokenizer;
 
-/** A scenario run by a local Llama in the runtime on the wall clock, tools on their own threads. */
+/** A scenario run by a model (a local Llama, or one behind a server) in the runtime on the wall clock, tools on their own threads. */
 final class ModelRuns {
     private ModelRuns() {
     }
@@ -43,24 +46,29 @@ final class ModelRuns {
     /** Runs {@code scenario} once per method with the model loaded once. */
     static Runs run(CheckpointOptions checkpoint, Scenario scenario, List<Method> methods, CostModel cost,
                     CacheCosts cacheCosts, Sampling sampling) throws BadInputException {
+        try (Llama llama = checkpoint.load()) {
+            ModelCommand.engine(llama, sampling.temperature(), sampling.topP(), sampling.seed()).close(); // checks them
+            return run(llama.tokenizer(), () -> new LlamaEngine(llama, new Sampler(sampling.temperature(),
+                    sampling.topP(), sampling.seed())), scenario, methods, cost, cacheCosts, sampling.maxTokens());
+        }
+    }
+
+    /** The same with the engines {@code engines} makes, one per method (a model behind a server, say). */
+    static Runs run(Tokenizer tok, Supplier<Engine> engines, Scenario scenario, List<Method> methods, CostModel cost,
+                    CacheCosts cacheCosts, int maxTokens) {
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TimelineRecorder> timelines = new LinkedHashMap<>();
-        try (Llama llama = checkpoint.load()) {
-            Tokenizer tok = llama.tokenizer();
-            for (Method m : methods) {
-                Map<String, Tool> tools = ScenarioTools.of(scenario);
-                int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
-                WallClock clock = new WallClock(false); // the model's own speed is the real TPOT
-                TimelineRecorder rec = new TimelineRecorder();
-                try (LlamaEngine engine = ModelCommand.engine(llama, sampling.temperature(), sampling.topP(),
-                        sampling.seed());
-                     ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
-                    Session s = new Session(engine, tok, clock, executor, tools,
-                            new SessionConfig(m, cost, cacheCosts, sampling.maxTokens()), rec);
-                    outcomes.put(m, s.run(prompt));
-                }
-                timelines.put(m.id(), rec);
+        for (Method m : methods) {
+            Map<String, Tool> tools = ScenarioTools.of(scenario);
+            int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
+            WallClock clock = new WallClock(false); // the model's own speed is the real TPOT
+            TimelineRecorder rec = new TimelineRecorder();
+            try (Engine engine = engines.get(); ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
+                Session s = new Session(engine, tok, clock, executor, tools,
+                        new SessionConfig(m, cost, cacheCosts, maxTokens), rec);
+                outcomes.put(m, s.run(prompt));
             }
+            timelines.put(m.id(), rec);
         }
         return new Runs(outcomes, timelines);
     }

@@ -27,6 +27,7 @@ import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TimelineRecorder;
 import org.asynclm.runtime.tokens.ByteTokenizer;
+import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,12 +85,17 @@ final class SimulateCommand implements Callable<Integer> {
     Integer maxTokens;
 
     @Option(names = "--engine", defaultValue = "teacher", paramLabel = "E",
-            description = "teacher (a perfect policy on a virtual clock) or llama (--model on the wall clock, real "
-                    + "tool threads sleeping the tools' times) (default: ${DEFAULT-VALUE}).")
+            description = "teacher (a perfect policy on a virtual clock), llama (--model on the wall clock, real "
+                    + "tool threads sleeping the tools' times) or openai (the same with a model behind --base-url; "
+                    + "async runs as Async-Naive there) (default: ${DEFAULT-VALUE}).")
     EngineKind engine;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint for --engine llama.")
+    @Option(names = "--model", paramLabel = "DIR|NAME",
+            description = "Checkpoint for --engine llama; the served model's name for --engine openai.")
     Path model;
+
+    @Mixin
+    ServedModelOptions served;
 
     @Option(names = "--adapter", paramLabel = "DIR", description = ModelCommand.ADAPTER_HELP)
     Path adapter;
@@ -116,11 +122,14 @@ final class SimulateCommand implements Callable<Integer> {
         PolicyName policy = timing.policy();
         Scenario scenario = scenario();
         CostModel cost = timing.cost();
-        if (engine == EngineKind.OPENAI) {
-            throw new BadInputException("--engine openai runs under eval latency (--base-url URL --model NAME); "
-                    + "simulate takes teacher or llama");
+        served.check(adapter);
+        if (served.remote()) { // a server's cache cannot be appended to: every interrupt is a new request
+            methodList = methodList.stream().map(m -> m == Method.ASYNC ? Method.ASYNC_NAIVE : m).distinct().toList();
         }
-        boolean llama = engine == EngineKind.LLAMA;
+        if ((engine == EngineKind.OPENAI) != served.remote() || (served.remote() && model == null)) {
+            throw new BadInputException("--engine openai goes with --base-url URL --model NAME --tokenizer FILE");
+        }
+        boolean llama = engine != EngineKind.TEACHER;
         if (llama && model == null) {
             throw new BadInputException("--engine llama needs --model DIR");
         }
@@ -132,7 +141,13 @@ final class SimulateCommand implements Callable<Integer> {
         Bounds bounds = sim.bounds(scenario);
         Map<Method, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, TimelineRecorder> traces = new LinkedHashMap<>();
-        if (llama) {
+        if (served.remote()) {
+            Tokenizer tok = served.loadTokenizer();
+            ModelRuns.Runs runs = ModelRuns.run(tok, () -> served.engine(model.toString(), tok, limit, temperature,
+                    topP, seed), scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit);
+            outcomes.putAll(runs.outcomes());
+            traces.putAll(runs.timelines());
+        } else if (llama) {
             ModelRuns.Runs runs = ModelRuns.run(CheckpointOptions.of(model, adapter), scenario, methodList, cost,
                     ModelRuns.cacheCosts(calibration), new ModelRuns.Sampling(limit, temperature, topP, seed));
             outcomes.putAll(runs.outcomes());

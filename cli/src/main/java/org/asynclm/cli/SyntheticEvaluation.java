@@ -14,6 +14,7 @@ import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigOverride;
+import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.tokens.Tokenizer;
 
 /**
@@ -53,6 +54,11 @@ final class SyntheticEvaluation {
 
     /** Runs tasks 0..n-1 of the set with the model; {@code progress} hears how many are done. */
     List<RunCheck> run(Llama llama, int n, IntConsumer progress) {
-        return evaluation.run((s, m, clock, bounds) -> ModelCommand.engineUnchecked(llama), n, progress);
+        return run((s, m, clock, bounds) -> ModelCommand.engineUnchecked(llama), n, progress);
+    }
+
+    /** The same with the engines {@code engines} makes, one per task (a model behind a server, say). */
+    List<RunCheck> run(Simulator.EngineFactory engines, int n, IntConsumer progress) {
+        return evaluation.run(engines, n, progress);
     }
 }

@@ -3,6 +3,7 @@ package org.asynclm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PipedInputStream;
@@ -14,6 +15,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asynclm.model.llama.Llama;
+import org.asynclm.serve.ModelServer;
+import org.asynclm.serve.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -54,6 +58,36 @@ class ChatCommandTest {
         assertTrue(text.matches("(?s).*\\[150 tokens, \\d+ interrupts.*"), "one turn of 150 tokens: " + text);
         JsonNode trace = new ObjectMapper().readTree(timeline.toFile());
         assertTrue(trace.get("traceEvents").toString().contains("\"name\":\"turn 1\""));
+    }
+
+    /** The same through asynclm serve's asynchronous session API: the line reaches the served model in its turn. */
+    @Test
+    void aLineTypedDuringAServedTurnIsInjectedToo() throws Exception {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, CliTest.run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", model.toString())
+                .code());
+        try (Llama llama = Llama.load(model, Device.cpu());
+             ModelServer server = ModelServer.start(llama, "tiny", new ServeConfig("127.0.0.1", 0, 4, 4096, null))) {
+            PipedOutputStream keyboard = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(keyboard);
+            StringWriter screen = new StringWriter();
+            PrintWriter out = new PrintWriter(screen, true);
+            CommandLine cl = new CommandLine(new ChatCommand(in)).setOut(out).setErr(out);
+            CompletableFuture<Integer> session = CompletableFuture.supplyAsync(() -> cl.execute("--base-url",
+                    "http://127.0.0.1:" + server.port() + "/v1", "--model", "tiny", "--max-tokens", "3000"));
+            type(keyboard, "find the user alice");
+            waitFor(screen, "model> ", 1);
+            Thread.sleep(300); // the served model is writing: thousands of tokens take seconds
+            type(keyboard, "and her phone, please");
+            keyboard.close();
+            assertEquals(0, session.get(), screen.toString());
+            String text = screen.toString();
+            Matcher end = Pattern.compile("\n\\[\\d+ tokens").matcher(text);
+            assertTrue(end.find(), text);
+            String turn = text.substring(text.indexOf("model> "), end.start());
+            assertTrue(turn.contains("[INTR]user[HEAD]\"and her phone, please\"[END]"), text);
+            assertTrue(text.matches("(?s).*\\[\\d+ tokens, 1 interrupts, 0 calls.*"), "one turn, one interrupt: " + text);
+        }
     }
 
     private static void type(PipedOutputStream keyboard, String line) throws Exception {

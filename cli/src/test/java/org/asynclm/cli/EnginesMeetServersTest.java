@@ -7,10 +7,12 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.asynclm.datagen.LatencyDataset;
+import org.asynclm.eval.bfcl.BfclFiles;
 import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.model.llama.Sampler;
 import org.asynclm.runtime.CostModel;
@@ -104,6 +106,52 @@ class EnginesMeetServersTest {
                     assertEquals(want.endState(), got.endState());
                 }
             }
+        }
+    }
+
+    /**
+     * simulate, eval synthetic and eval bfcl take a served model too, and print what they print for it in process:
+     * the same rates, scores and end states, with the requests' line added.
+     */
+    @Test
+    void everyCommandThatRunsAModelTakesAServedOne() throws Exception {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, CliTest.run("init-model", "--preset", "../configs/model/tiny.yaml", "--seed", "3", "--out",
+                model.toString()).code());
+        try (Llama llama = Llama.load(model, Device.cpu());
+             ModelServer server = ModelServer.start(llama, "tiny", new ServeConfig("127.0.0.1", 0, 4, 4096, null))) {
+            String[] remote = {"--base-url", "http://127.0.0.1:" + server.port() + "/v1", "--model", "tiny",
+                "--tokenizer", model.resolve("tokenizer.json").toString()};
+            String[] synthetic = {"eval", "synthetic", "--n", "2", "--seed", "7", "--max-tokens", "40", "--json"};
+            CliTest.Result here = CliTest.run(concat(synthetic, new String[] {"--model", model.toString()}));
+            CliTest.Result there = CliTest.run(concat(synthetic, remote));
+            assertEquals(0, there.code(), there.err());
+            ObjectMapper m = new ObjectMapper();
+            JsonNode a = m.readTree(here.out());
+            JsonNode b = m.readTree(there.out().substring(0, there.out().lastIndexOf('}') + 1));
+            assertEquals(a, b, "the same rates in process and over HTTP");
+
+            String[] bfcl = {"eval", "bfcl", "--bfcl-dir", "../testdata/bfcl", "--categories", "simple_python",
+                "--mode", "async", "--n", "2", "--max-tokens", "32"};
+            Path local = dir.resolve("bfcl-local");
+            Path served = dir.resolve("bfcl-served");
+            assertEquals(0, CliTest.run(concat(bfcl, new String[] {"--model", model.toString(), "--out",
+                local.toString()})).code());
+            CliTest.Result overHttp = CliTest.run(concat(concat(bfcl, remote), new String[] {"--out", served.toString()}));
+            assertEquals(0, overHttp.code(), overHttp.err());
+            assertTrue(overHttp.out().contains("requests to http://127.0.0.1:"), overHttp.out());
+            assertEquals(Files.readString(BfclFiles.resultFile(local, "simple_python")),
+                    Files.readString(BfclFiles.resultFile(served, "simple_python")), "the same answers");
+
+            CliTest.Result sim = CliTest.run(concat(new String[] {"simulate", "--synthetic", "parallel", "--calls", "2",
+                "--engine", "openai", "--max-tokens", "24", "--json"}, remote));
+            JsonNode results = m.readTree(sim.out()).get("results");
+            assertTrue(results.has("async-naive") && !results.has("async"), "async over HTTP is async-naive: " + results);
+            CliTest.Result mismatched = CliTest.run("simulate", "--synthetic", "parallel", "--engine", "openai",
+                    "--model", "tiny");
+            assertEquals(2, mismatched.code());
+            assertEquals("asynclm: --engine openai goes with --base-url URL --model NAME --tokenizer FILE",
+                    mismatched.err().strip());
         }
     }
 

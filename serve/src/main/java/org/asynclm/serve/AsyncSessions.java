@@ -28,6 +28,8 @@ import org.asynclm.runtime.clock.WallClock;
 import org.asynclm.runtime.exec.ClientToolExecutor;
 import org.asynclm.runtime.exec.Invocation;
 import org.asynclm.runtime.exec.Tool;
+import org.asynclm.runtime.timeline.ChromeTrace;
+import org.asynclm.runtime.timeline.TimelineRecorder;
 
 /**
  * The asynchronous session API: a turn of the model in the real runtime, its tools on the client's side.
@@ -40,6 +42,7 @@ import org.asynclm.runtime.exec.Tool;
 final class AsyncSessions {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REMEMBERED_ENDED = 1000;
+    private static final int REMEMBERED_TIMELINES = 100;
 
     private final Llama llama;
     private final Map<String, ClientToolExecutor> live = new ConcurrentHashMap<>();
@@ -50,6 +53,14 @@ final class AsyncSessions {
             return size() > REMEMBERED_ENDED;
         }
     }));
+
+    /** The timelines of the newest ended sessions, for {@code GET .../timeline}. */
+    private final Map<String, TimelineRecorder> timelines = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TimelineRecorder> eldest) {
+            return size() > REMEMBERED_TIMELINES;
+        }
+    });
 
     AsyncSessions(Llama llama) {
         this.llama = llama;
@@ -86,12 +97,13 @@ final class AsyncSessions {
             send(out, e, writing);
         });
         live.put(id, executor);
+        TimelineRecorder timeline = new TimelineRecorder();
         try (executor; LlamaEngine engine = new LlamaEngine(llama, r.temperature() == 0 ? Sampler.greedy()
                 : new Sampler(r.temperature(), r.topP(), r.seed()))) {
             send(out, event("session").put("id", id), writing);
             Session s = new Session(engine, llama.tokenizer(), clock, executor, tools,
                     new SessionConfig(Method.ASYNC, CostModel.local(0, 0), CacheCosts.SINGLE_USER, r.maxTokens()),
-                    null).listen(new Session.Listener() {
+                    timeline).listen(new Session.Listener() {
                         @Override
                         public void modelText(String text) {
                             send(out, event("text").put("text", text), writing);
@@ -112,9 +124,23 @@ final class AsyncSessions {
         } catch (ClientGone gone) {
             // the turn ends with its client; the decode slot frees as this returns
         } finally {
+            timelines.put(id, timeline);
             live.remove(id);
             ended.add(id);
         }
+    }
+
+    /** {@code GET .../timeline}: an ended session as Chrome trace events, for Perfetto. */
+    void timeline(Context ctx, String id) throws BadRequest {
+        if (live.containsKey(id)) {
+            throw new BadRequest(409, "session_running", "session " + id + " is still running");
+        }
+        TimelineRecorder t = timelines.get(id);
+        if (t == null) {
+            throw new BadRequest(404, "not_found_error", "no timeline for session " + id
+                    + " (the newest " + REMEMBERED_TIMELINES + " ended sessions keep theirs)");
+        }
+        ctx.status(200).contentType("application/json").result(ChromeTrace.json(Map.of("session " + id, t)));
     }
 
     /** {@code POST .../interrupts}: a call's {@code result} or {@code error} by {@code call_id}, or a {@code user} message. */

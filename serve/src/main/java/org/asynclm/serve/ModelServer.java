@@ -57,6 +57,7 @@ public final class ModelServer implements AutoCloseable {
             c.routes.post("/v1/chat/completions", this::chatCompletions);
             c.routes.post("/v1/async/sessions", this::startSession);
             c.routes.post("/v1/async/sessions/{id}/interrupts", ctx -> sessions.interrupt(ctx, ctx.pathParam("id")));
+            c.routes.get("/v1/async/sessions/{id}/timeline", ctx -> sessions.timeline(ctx, ctx.pathParam("id")));
             c.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.getMessage()));
         });
     }

@@ -136,6 +136,11 @@ class AsyncSessionTest {
         HttpResponse<String> late = post("/v1/async/sessions/" + id + "/interrupts", "{\"user\": \"hi\"}");
         assertEquals(409, late.statusCode());
         assertEquals("session " + id + " has ended", JSON.readTree(late.body()).at("/error/message").asText());
+        HttpResponse<String> timeline = HTTP.send(HttpRequest.newBuilder(uri("/v1/async/sessions/" + id + "/timeline"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, timeline.statusCode());
+        assertTrue(JSON.readTree(timeline.body()).get("traceEvents").toString().contains("session " + id),
+                "the ended session on a Perfetto timeline");
         HttpResponse<String> noCall = post("/v1/async/sessions/as-nope/interrupts", "{\"call_id\": \"a\"}");
         assertEquals(404, noCall.statusCode());
         assertTrue(events.body().strip().endsWith("data: [DONE]"));

@@ -4,43 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * One streamed {@code /v1/completions} response: the text of its chunks in order, read as they arrive. Bytes become
- * characters across chunk boundaries (a character's UTF-8 bytes may be cut), characters become events
- * ({@link SseReader}), events become text. Closing it closes the connection, which tells the server to stop.
+ * One streamed {@code /v1/completions} response: the text of its chunks in order, read as they arrive
+ * ({@link SseStream}). Closing it closes the connection, which tells the server to stop.
  */
 public final class CompletionStream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final InputStream body;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private final SseReader events = new SseReader();
+    private final SseStream events;
     private final Deque<String> texts = new ArrayDeque<>();
-    private final ByteBuffer bytes = ByteBuffer.allocate(8192);
-    private final CharBuffer chars = CharBuffer.allocate(8192);
     private final String where;
     private String finishReason;
     private boolean done;
     private int completionTokens = -1;
 
     CompletionStream(InputStream body, String where) {
-        this.body = body;
+        this.events = new SseStream(body, where);
         this.where = where;
     }
 
     /** The next piece of text, waiting for it; null when the response is over. */
     public String next() {
         while (texts.isEmpty() && !done) {
-            read();
+            String data = events.next();
+            if (data == null) {
+                done = true;
+            } else {
+                accept(data);
+            }
         }
         return texts.poll();
     }
@@ -53,27 +47,6 @@ public final class CompletionStream implements AutoCloseable {
     /** The server's count of generated tokens (its usage), or -1 if it sent none. */
     public int completionTokens() {
         return completionTokens;
-    }
-
-    private void read() {
-        try {
-            int n = body.read(bytes.array(), bytes.position(), bytes.remaining());
-            if (n < 0) {
-                done = true;
-                return;
-            }
-            bytes.position(bytes.position() + n);
-            bytes.flip();
-            utf8.decode(bytes, chars, false);
-            bytes.compact(); // an incomplete character waits for its other bytes
-            chars.flip();
-            for (String data : events.feed(chars)) {
-                accept(data);
-            }
-            chars.clear();
-        } catch (IOException e) {
-            throw new RemoteFailure(where + ": the stream broke: " + e.getMessage());
-        }
     }
 
     /** One event: a chunk, or [DONE]. */
@@ -112,10 +85,6 @@ public final class CompletionStream implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            body.close();
-        } catch (IOException e) {
-            // the connection is going anyway
-        }
+        events.close();
     }
 }

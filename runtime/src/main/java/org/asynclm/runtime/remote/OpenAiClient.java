@@ -51,17 +51,21 @@ public final class OpenAiClient {
         if (sampling.seed() != null) {
             body.put("seed", sampling.seed());
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.endpoint("/completions")).timeout(server.timeout())
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+        return new CompletionStream(post("/completions", body), "POST " + server.endpoint("/completions"));
+    }
+
+    /** POSTs {@code body} to {@code path} under the API root; the body of its 200, after any retries. */
+    InputStream post(String path, ObjectNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.endpoint(path)).timeout(server.timeout())
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         if (server.apiKey() != null) {
             request.header("Authorization", "Bearer " + server.apiKey());
         }
-        String where = "POST " + server.endpoint("/completions");
-        return new CompletionStream(send(request.build(), where), where);
+        return send(request.build(), "POST " + server.endpoint(path));
     }
 
-    /** The response body of a 200, after the retries a busy server is worth. */
+    /** The response body of a 200 (or 202), after the retries a busy server is worth. */
     private InputStream send(HttpRequest request, String where) {
         String last = "";
         for (int attempt = 0; ; attempt++) {
@@ -69,7 +73,7 @@ public final class OpenAiClient {
             try {
                 HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = r.statusCode();
-                if (status == 200) {
+                if (status == 200 || status == 202) {
                     return r.body();
                 }
                 String text = drain(r.body());

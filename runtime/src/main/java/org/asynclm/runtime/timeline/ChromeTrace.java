@@ -25,6 +25,17 @@ public final class ChromeTrace {
         });
     }
 
+    /** The same trace as one JSON document in a string, for a server to answer with. */
+    public static String json(Map<String, TimelineRecorder> runs) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            write(g, runs);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
     private static void write(JsonGenerator g, Map<String, TimelineRecorder> runs) throws IOException {
         g.writeStartObject();
         g.writeStringField("displayTimeUnit", "ms");
