@@ -26,10 +26,10 @@ import org.asynclm.cml.CmlWriter;
 import org.asynclm.datagen.config.Range;
 import org.asynclm.datagen.synthetic.SyntheticGenerator;
 import org.asynclm.model.llama.Llama;
-import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
+import org.asynclm.runtime.Engine;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
 import org.asynclm.runtime.Session;
@@ -39,6 +39,8 @@ import org.asynclm.runtime.exec.Interrupt;
 import org.asynclm.runtime.exec.ThreadToolExecutor;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.remote.OpenAiClient;
+import org.asynclm.runtime.remote.OpenAiEngine;
 import org.asynclm.runtime.remote.OpenAiServer;
 import org.asynclm.runtime.remote.RemoteFailure;
 import org.asynclm.runtime.remote.SessionClient;
@@ -48,6 +50,7 @@ import org.asynclm.runtime.scenario.ScenarioTools;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.timeline.ChromeTrace;
 import org.asynclm.runtime.timeline.TimelineRecorder;
+import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +69,9 @@ import picocli.CommandLine.Spec;
                         + "task, or --scenario FILE."},
         footer = {"", "Examples:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
                 + "--timeline runs/chat.json",
-            "  bin/asynclm chat --base-url http://127.0.0.1:8000/v1 --model checkpoint-12000"})
+            "  bin/asynclm chat --base-url http://127.0.0.1:8000/v1 --model checkpoint-12000",
+            "  bin/asynclm chat --engine openai --base-url http://127.0.0.1:8000/v1 --model my-model \\",
+            "      --tokenizer models/my-model/tokenizer.json"})
 final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -96,8 +101,17 @@ final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--base-url", paramLabel = "URL", description = "Chat with the model behind asynclm serve at this "
             + "API root (e.g. http://127.0.0.1:8000/v1) through its asynchronous session API; --model names it "
-            + "there. The tools still run here, and their results travel back as interrupts.")
+            + "there. The tools still run here, and their results travel back as interrupts. With --engine openai: "
+            + "any OpenAI-compatible server, through /v1/completions (each interrupt a new request).")
     URI baseUrl;
+
+    @Option(names = "--engine", defaultValue = "llama", paramLabel = "E",
+            description = "llama (the checkpoint here, or asynclm serve's sessions with --base-url) or openai "
+                    + "(--base-url of any OpenAI-compatible server, --tokenizer its model's) (default: ${DEFAULT-VALUE}).")
+    EngineKind engine;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "With --engine openai: the served model's tokenizer.json.")
+    Path tokenizer;
 
     private final InputStream in;
 
@@ -127,13 +141,22 @@ final class ChatCommand implements Callable<Integer> {
         BlockingDeque<String> lines = new LinkedBlockingDeque<>();
         Thread reader = Thread.ofVirtual().start(() -> readLines(lines));
         Map<String, TimelineRecorder> turns = new LinkedHashMap<>();
-        if (baseUrl != null && (timeline != null || checkpoint.adapter != null)) {
-            throw new BadInputException("--base-url chats with a served model: --timeline and --adapter are for one "
-                    + "run here");
+        boolean completions = engine == EngineKind.OPENAI;
+        if (engine == EngineKind.TEACHER || completions != (tokenizer != null) || (completions && baseUrl == null)) {
+            throw new BadInputException("--engine openai goes with --base-url URL and --tokenizer FILE; "
+                    + "--engine llama chats with the checkpoint, or with asynclm serve's sessions at --base-url");
         }
+        if (baseUrl != null && checkpoint.adapter != null) {
+            throw new BadInputException("--adapter is for a checkpoint run here; a served model has its own weights");
+        }
+        if (baseUrl != null && !completions && timeline != null) {
+            throw new BadInputException("--timeline is for turns run here; a served session's is at "
+                    + "GET /v1/async/sessions/{id}/timeline");
+        }
+        OpenAiClient http = completions ? new OpenAiClient(OpenAiServer.of(baseUrl, checkpoint.model.toString())) : null;
         try (StopSignals.Scope stoppable = StopSignals.cooperate();
              Llama llama = baseUrl != null ? null : checkpoint.load()) {
-            Tokenizer tok = llama == null ? null : llama.tokenizer();
+            Tokenizer tok = llama != null ? llama.tokenizer() : completions ? HfTokenizer.load(tokenizer) : null;
             o.println("Tools: " + String.join(", ", ScenarioTools.of(task).keySet()) + ". Try: " + task.userPrompt());
             o.println("Type while the model writes to interrupt it; Ctrl-D ends.");
             while (true) {
@@ -145,11 +168,13 @@ final class ChatCommand implements Callable<Integer> {
                 }
                 TimelineRecorder rec = new TimelineRecorder();
                 TurnSummary turn;
-                if (llama == null) {
+                if (tok == null) {
                     turn = runServedTurn(task, request, lines, o);
                 } else {
                     turns.put("turn " + (turns.size() + 1), rec);
-                    turn = TurnSummary.of(runTurn(llama, tok, task, request, lines, rec, o));
+                    turn = TurnSummary.of(runTurn(llama != null ? () -> ModelCommand.engine(llama, temperature, 1, seed)
+                            : () -> new OpenAiEngine(http, tok, new OpenAiClient.Sampling(temperature, 1, seed),
+                                    maxTokens), tok, task, request, lines, rec, o));
                 }
                 o.printf(Locale.ROOT, "%n[%d tokens, %d interrupts, %d calls, %.0f ms%s]%n", turn.tokens(),
                         turn.interrupts(), turn.calls(), turn.ms(), errorSummary(turn.errors()));
@@ -177,6 +202,12 @@ final class ChatCommand implements Callable<Integer> {
                 return line;
             }
         }
+    }
+
+    /** The engine of one turn: the checkpoint here, or a server's model through /v1/completions. */
+    @FunctionalInterface
+    private interface EngineSource {
+        Engine make() throws BadInputException;
     }
 
     /** What the line after a turn says, from a turn run here or on a server. */
@@ -217,14 +248,14 @@ final class ChatCommand implements Callable<Integer> {
      * One turn: the model generates on this thread while a forwarder hands every line typed meanwhile to the inbox,
      * which the session injects at the next token outside a block.
      */
-    private Outcome runTurn(Llama llama, Tokenizer tok, Scenario task, String request, BlockingDeque<String> lines,
-                            TimelineRecorder rec, PrintWriter o) throws BadInputException, InterruptedException {
+    private Outcome runTurn(EngineSource engines, Tokenizer tok, Scenario task, String request,
+                            BlockingDeque<String> lines, TimelineRecorder rec, PrintWriter o)
+            throws BadInputException, InterruptedException {
         Map<String, Tool> tools = ScenarioTools.of(task);
         int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), request));
         WallClock clock = new WallClock(paceMs > 0);
         CostModel cost = new CostModel(CostModel.msToNanos(paceMs), 0, CostModel.Deployment.LOCAL, 0);
-        try (LlamaEngine engine = ModelCommand.engine(llama, temperature, 1, seed);
-             ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
+        try (Engine engine = engines.make(); ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
             Session session = new Session(engine, tok, clock, executor, tools,
                     new SessionConfig(Method.ASYNC, cost, CacheCosts.SINGLE_USER, maxTokens), rec);
             session.listen(new Session.Listener() {

@@ -12,6 +12,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,8 @@ import org.asynclm.serve.ModelServer;
 import org.asynclm.serve.ServeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -41,6 +45,7 @@ class ChatCommandTest {
         PrintWriter out = new PrintWriter(screen, true);
         Path timeline = dir.resolve("chat.json");
         CommandLine cl = new CommandLine(new ChatCommand(in)).setOut(out).setErr(out);
+        ConfigNames.register(cl);
         CompletableFuture<Integer> session = CompletableFuture.supplyAsync(() -> cl.execute("--model",
                 model.toString(), "--pace-ms", "20", "--max-tokens", "150", "--timeline", timeline.toString()));
         type(keyboard, "find the user alice");
@@ -60,9 +65,13 @@ class ChatCommandTest {
         assertTrue(trace.get("traceEvents").toString().contains("\"name\":\"turn 1\""));
     }
 
-    /** The same through asynclm serve's asynchronous session API: the line reaches the served model in its turn. */
-    @Test
-    void aLineTypedDuringAServedTurnIsInjectedToo() throws Exception {
+    /**
+     * The same with a served model, through the asynchronous session API (the turn runs on the server) and through
+     * /v1/completions (--engine openai: the turn runs here, each interrupt a new request): the line lands in the turn.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sessions", "completions"})
+    void aLineTypedDuringAServedTurnIsInjectedToo(String api) throws Exception {
         Path model = dir.resolve("tiny");
         assertEquals(0, CliTest.run("init-model", "--preset", "../configs/model/tiny.yaml", "--out", model.toString())
                 .code());
@@ -73,12 +82,22 @@ class ChatCommandTest {
             StringWriter screen = new StringWriter();
             PrintWriter out = new PrintWriter(screen, true);
             CommandLine cl = new CommandLine(new ChatCommand(in)).setOut(out).setErr(out);
-            CompletableFuture<Integer> session = CompletableFuture.supplyAsync(() -> cl.execute("--base-url",
-                    "http://127.0.0.1:" + server.port() + "/v1", "--model", "tiny", "--max-tokens", "3000"));
+            ConfigNames.register(cl);
+            List<String> args = new ArrayList<>(List.of("--base-url", "http://127.0.0.1:" + server.port() + "/v1",
+                    "--model", "tiny", "--max-tokens", "3000"));
+            if (api.equals("completions")) {
+                args.addAll(List.of("--engine", "openai", "--tokenizer", model.resolve("tokenizer.json").toString()));
+            }
+            CompletableFuture<Integer> session = CompletableFuture.supplyAsync(() -> cl.execute(
+                    args.toArray(String[]::new)));
             type(keyboard, "find the user alice");
             waitFor(screen, "model> ", 1);
             Thread.sleep(300); // the served model is writing: thousands of tokens take seconds
-            type(keyboard, "and her phone, please");
+            try {
+                type(keyboard, "and her phone, please");
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the chat ended early: " + screen, e);
+            }
             keyboard.close();
             assertEquals(0, session.get(), screen.toString());
             String text = screen.toString();

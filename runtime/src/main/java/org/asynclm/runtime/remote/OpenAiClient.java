@@ -36,6 +36,34 @@ public final class OpenAiClient {
         return server;
     }
 
+    private volatile Integer contextLength;
+
+    /**
+     * The model's context length as {@code GET /v1/models} gives it ({@code max_model_len}, as vLLM and asynclm serve
+     * write it), asked once; 0 when the server does not say. A request whose prompt and {@code max_tokens} exceed it
+     * is refused by such servers, so the engine asks for no more than fits.
+     */
+    public int contextLength() {
+        if (contextLength == null) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(server.endpoint("/models")).timeout(server.timeout());
+            if (server.apiKey() != null) {
+                request.header("Authorization", "Bearer " + server.apiKey());
+            }
+            int found = 0;
+            try (InputStream body = send(request.GET().build(), "GET " + server.endpoint("/models"))) {
+                for (var m : JSON.readTree(body).path("data")) {
+                    if (m.path("id").asText().equals(server.model()) && m.path("max_model_len").canConvertToInt()) {
+                        found = m.get("max_model_len").asInt();
+                    }
+                }
+            } catch (IOException | RemoteFailure e) {
+                found = 0; // no model list, or not JSON: the server does not say (a down server fails the next call)
+            }
+            contextLength = found;
+        }
+        return contextLength;
+    }
+
     /**
      * Starts a completion of {@code prompt} (raw text, the model's own layout) of at most {@code maxTokens} tokens.
      * Special tokens stay in the text ({@code skip_special_tokens: false}, vLLM's parameter): a Llama 3 model writes

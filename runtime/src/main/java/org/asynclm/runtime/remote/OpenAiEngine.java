@@ -84,7 +84,8 @@ public final class OpenAiEngine implements Engine {
         if (stream == null) {
             current = new Request(System.nanoTime(), -1, -1, 0, null);
             pieces = new StreamTokens(tokenizer);
-            stream = client.complete(prompt(), maxTokensPerRequest, sampling);
+            int room = maxContext() - context.size();
+            stream = client.complete(prompt(), Math.max(1, Math.min(maxTokensPerRequest, room)), sampling);
         }
         String text = stream.next();
         if (text != null) {
@@ -158,6 +159,13 @@ public final class OpenAiEngine implements Engine {
     @Override
     public int contextLength() {
         return context.size();
+    }
+
+    /** The server's context length when it says (the runtime ends a turn that reaches it); unbounded otherwise. */
+    @Override
+    public int maxContext() {
+        int n = client.contextLength();
+        return n > 0 ? n : Integer.MAX_VALUE;
     }
 
     /** Every request so far, in order. */
