@@ -272,7 +272,8 @@ final class ChatCommand implements Callable<Integer> {
             o.print("model> ");
             o.flush();
             List<String> sent = new ArrayList<>();
-            Thread forwarder = Thread.ofVirtual().start(() -> forward(lines, executor, clock, sent, o));
+            Thread forwarder = Thread.ofVirtual().start(() -> forward(lines,
+                    line -> executor.inbox().postUser(line, clock.nanos()), sent, o));
             Outcome outcome;
             try {
                 outcome = session.run(prompt);
@@ -305,9 +306,18 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
+    /** Where a line typed during a turn goes: the local inbox, or the served session. */
+    private interface UserLine {
+        /** False while the line cannot go yet (the served session has not begun). */
+        default boolean ready() {
+            return true;
+        }
+
+        void send(String line);
+    }
+
     /** Lines typed during the turn go to the model; the end of input stays queued for the main loop. */
-    private static void forward(BlockingDeque<String> lines, ThreadToolExecutor executor, WallClock clock,
-                                List<String> sent, PrintWriter o) {
+    private static void forward(BlockingDeque<String> lines, UserLine to, List<String> sent, PrintWriter o) {
         try {
             while (true) {
                 String line = lines.poll(20, TimeUnit.MILLISECONDS);
@@ -315,13 +325,19 @@ final class ChatCommand implements Callable<Integer> {
                     lines.add(END);
                     return;
                 }
-                if (line != null) {
-                    synchronized (sent) {
-                        sent.add(line);
-                    }
-                    executor.inbox().postUser(line, clock.nanos());
-                    print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
+                if (line == null) {
+                    continue;
                 }
+                if (!to.ready()) { // keep the line for when it can go
+                    lines.addFirst(line);
+                    Thread.sleep(20);
+                    continue;
+                }
+                synchronized (sent) {
+                    sent.add(line);
+                }
+                to.send(line);
+                print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the turn is over
@@ -347,7 +363,21 @@ final class ChatCommand implements Callable<Integer> {
         o.flush();
         try (ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
             Thread results = Thread.ofVirtual().start(() -> postResults(executor, client, session));
-            Thread typed = Thread.ofVirtual().start(() -> postTyped(lines, client, session, sent, o));
+            Thread typed = Thread.ofVirtual().start(() -> forward(lines, new UserLine() {
+                @Override
+                public boolean ready() {
+                    return session.get() != null;
+                }
+
+                @Override
+                public void send(String line) {
+                    try {
+                        client.user(session.get(), line);
+                    } catch (RemoteFailure ended) {
+                        // the turn ended first: requeueUndelivered makes the line the next request
+                    }
+                }
+            }, sent, o));
             try {
                 client.run(prompt, tools.values().stream().map(Tool::schema).toList(), maxTokens, temperature, seed,
                         new SessionClient.Events() {
@@ -411,39 +441,6 @@ final class ChatCommand implements Callable<Integer> {
             Thread.currentThread().interrupt(); // the turn is over
         } catch (RemoteFailure late) {
             // the turn ended before this result: nothing is waiting for it
-        }
-    }
-
-    /** Lines typed during a served turn go to the session as user interrupts; the end of input stays queued. */
-    private static void postTyped(BlockingDeque<String> lines, SessionClient client, AtomicReference<String> session,
-                                  List<String> sent, PrintWriter o) {
-        try {
-            while (true) {
-                String line = lines.poll(20, TimeUnit.MILLISECONDS);
-                if (line == END) {
-                    lines.add(END);
-                    return;
-                }
-                if (line == null) {
-                    continue;
-                }
-                if (session.get() == null) { // the session has not begun: keep the line for when it has
-                    lines.addFirst(line);
-                    Thread.sleep(20);
-                    continue;
-                }
-                synchronized (sent) {
-                    sent.add(line);
-                }
-                try {
-                    client.user(session.get(), line);
-                    print(o, "\n(you: " + line + " -> sent to the model as a user interrupt)\n");
-                } catch (RemoteFailure ended) {
-                    // the turn ended first: requeueUndelivered makes it the next request
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the turn is over
         }
     }
 

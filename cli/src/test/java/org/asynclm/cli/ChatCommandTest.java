@@ -55,11 +55,7 @@ class ChatCommandTest {
         keyboard.close();
         assertEquals(0, session.get(), screen.toString());
         String text = screen.toString();
-        Matcher end = Pattern.compile("\n\\[\\d+ tokens").matcher(text);
-        assertTrue(end.find(), text);
-        String turn = text.substring(text.indexOf("model> "), end.start());
-        assertTrue(turn.contains("[INTR]user[HEAD]\"and her phone, please\"[END]"), text);
-        assertTrue(text.contains("-> sent to the model as a user interrupt"), text);
+        assertTheLineLandedInTheTurn(text);
         assertTrue(text.matches("(?s).*\\[150 tokens, \\d+ interrupts.*"), "one turn of 150 tokens: " + text);
         JsonNode trace = new ObjectMapper().readTree(timeline.toFile());
         assertTrue(trace.get("traceEvents").toString().contains("\"name\":\"turn 1\""));
@@ -101,12 +97,18 @@ class ChatCommandTest {
             keyboard.close();
             assertEquals(0, session.get(), screen.toString());
             String text = screen.toString();
-            Matcher end = Pattern.compile("\n\\[\\d+ tokens").matcher(text);
-            assertTrue(end.find(), text);
-            String turn = text.substring(text.indexOf("model> "), end.start());
-            assertTrue(turn.contains("[INTR]user[HEAD]\"and her phone, please\"[END]"), text);
+            assertTheLineLandedInTheTurn(text);
             assertTrue(text.matches("(?s).*\\[\\d+ tokens, 1 interrupts, 0 calls.*"), "one turn, one interrupt: " + text);
         }
+    }
+
+    /** The second line reached the model inside the first turn, as a user interrupt. */
+    private static void assertTheLineLandedInTheTurn(String text) {
+        Matcher end = Pattern.compile("\n\\[\\d+ tokens").matcher(text);
+        assertTrue(end.find(), text);
+        String turn = text.substring(text.indexOf("model> "), end.start());
+        assertTrue(turn.contains("[INTR]user[HEAD]\"and her phone, please\"[END]"), text);
+        assertTrue(text.contains("-> sent to the model as a user interrupt"), text);
     }
 
     private static void type(PipedOutputStream keyboard, String line) throws Exception {

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -81,46 +79,41 @@ final class AsyncSessions {
     /** Runs one session on the calling thread (which holds the decode), streaming its events to the client. */
     void run(Context ctx, CompletionRequest r, Map<String, Tool> tools) {
         String id = "as-" + UUID.randomUUID().toString().replace("-", "");
-        ctx.status(200).contentType("text/event-stream");
-        ctx.header("Cache-Control", "no-cache");
-        OutputStream out;
-        try {
-            out = ctx.res().getOutputStream();
-        } catch (IOException e) {
-            return;
+        EventStream out = EventStream.open(ctx);
+        if (out == null) {
+            return; // the client is already gone
         }
-        Object writing = new Object(); // the session's thread writes, and so does no other
         WallClock clock = new WallClock(false);
         ClientToolExecutor executor = new ClientToolExecutor(clock, (callId, function, arguments) -> {
             ObjectNode e = event("call").put("id", callId).put("function", function);
             e.set("arguments", JSON.valueToTree(arguments));
-            send(out, e, writing);
+            send(out, e);
         });
         live.put(id, executor);
         TimelineRecorder timeline = new TimelineRecorder();
         try (executor; LlamaEngine engine = new LlamaEngine(llama, r.temperature() == 0 ? Sampler.greedy()
                 : new Sampler(r.temperature(), r.topP(), r.seed()))) {
-            send(out, event("session").put("id", id), writing);
+            send(out, event("session").put("id", id));
             Session s = new Session(engine, llama.tokenizer(), clock, executor, tools,
                     new SessionConfig(Method.ASYNC, CostModel.local(0, 0), CacheCosts.SINGLE_USER, r.maxTokens()),
                     timeline).listen(new Session.Listener() {
                         @Override
                         public void modelText(String text) {
-                            send(out, event("text").put("text", text), writing);
+                            send(out, event("text").put("text", text));
                         }
 
                         @Override
                         public void injected(String cml) {
-                            send(out, event("interrupt").put("cml", cml), writing);
+                            send(out, event("interrupt").put("cml", cml));
                         }
                     });
             Outcome o = s.run(llama.tokenizer().encode(r.prompt()));
-            ObjectNode end = event("end").put("end_state", o.endState().name().toLowerCase())
+            ObjectNode end = event("end").put("end_state", o.endState().name().toLowerCase(Locale.ROOT))
                     .put("tokens", o.generatedTokens()).put("interrupts", o.interrupts())
                     .put("unfinished_calls", o.unfinishedCalls()).put("transcript", o.transcript());
             o.errors().forEach(end.putArray("errors")::add);
-            send(out, end, writing);
-            write(out, "data: [DONE]\n\n");
+            send(out, end);
+            out.done();
         } catch (ClientGone gone) {
             // the turn ends with its client; the decode slot frees as this returns
         } finally {
@@ -207,21 +200,10 @@ final class AsyncSessions {
         return JSON.createObjectNode().put("type", type);
     }
 
-    private static void send(OutputStream out, ObjectNode event, Object writing) {
-        synchronized (writing) {
-            if (!write(out, "data: " + event + "\n\n")) {
-                throw new ClientGone();
-            }
-        }
-    }
-
-    private static boolean write(OutputStream out, String text) {
-        try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
+    /** Every event is sent from the session's own thread (calls too: the runtime submits them there). */
+    private static void send(EventStream out, ObjectNode event) {
+        if (!out.send(event)) {
+            throw new ClientGone();
         }
     }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -194,17 +192,13 @@ public final class ModelServer implements AutoCloseable {
 
     /** Server-sent events, one per piece of text, then the finish reason, the usage and [DONE]. */
     private void stream(Context ctx, Reply reply, CompletionRequest r, String id) throws BadRequest {
-        ctx.status(200).contentType("text/event-stream");
-        ctx.header("Cache-Control", "no-cache");
-        OutputStream out;
-        try {
-            out = ctx.res().getOutputStream();
-        } catch (IOException e) {
+        EventStream out = EventStream.open(ctx);
+        if (out == null) {
             return; // the client is already gone
         }
         boolean[] first = {true};
         Generation.Result g = Generation.run(llama, r, text -> {
-            boolean sent = send(out, reply.chunk(id, r.model(), text, null, first[0]));
+            boolean sent = out.send(reply.chunk(id, r.model(), text, null, first[0]));
             first[0] = false;
             return sent;
         });
@@ -212,24 +206,9 @@ public final class ModelServer implements AutoCloseable {
             abandoned.incrementAndGet();
             return;
         }
-        if (send(out, reply.chunk(id, r.model(), "", g.finishReason(), first[0]))
-                && send(out, reply.usageChunk(id, r.model(), g))) {
-            write(out, "data: [DONE]\n\n");
-        }
-    }
-
-    private static boolean send(OutputStream out, ObjectNode chunk) {
-        return write(out, "data: " + chunk + "\n\n");
-    }
-
-    /** Writes and flushes; false when the client has gone away. */
-    private static boolean write(OutputStream out, String text) {
-        try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
+        if (out.send(reply.chunk(id, r.model(), "", g.finishReason(), first[0]))
+                && out.send(reply.usageChunk(id, r.model(), g))) {
+            out.done();
         }
     }
 

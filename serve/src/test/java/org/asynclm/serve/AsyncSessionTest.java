@@ -3,7 +3,6 @@ package org.asynclm.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.asynclm.model.llama.Llama;
-import org.asynclm.model.llama.TinyModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +35,7 @@ class AsyncSessionTest {
     @TempDir
     static Path dir;
 
+    private static TinyServer tiny;
     private static Llama llama;
     private static ModelServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -44,20 +43,18 @@ class AsyncSessionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path model = dir.resolve("tiny");
-        TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/tiny.yaml")), "tiny", 4);
-        llama = Llama.load(model, Device.cpu());
-        server = ModelServer.start(llama, "tiny", new ServeConfig("127.0.0.1", 0, 100, 4000, null));
+        tiny = TinyServer.start(dir, new ServeConfig("127.0.0.1", 0, 100, 4000, null));
+        llama = tiny.llama();
+        server = tiny.server();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        llama.close();
+        tiny.close();
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return tiny.uri(path);
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

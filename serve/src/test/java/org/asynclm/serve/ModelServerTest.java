@@ -3,7 +3,6 @@ package org.asynclm.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
@@ -17,7 +16,6 @@ import java.util.List;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.model.llama.Sampler;
-import org.asynclm.model.llama.TinyModel;
 import org.asynclm.runtime.TokenMonitor;
 import org.asynclm.runtime.prompt.ChatPrompt;
 import org.asynclm.runtime.remote.CompletionStream;
@@ -39,6 +37,7 @@ class ModelServerTest {
     @TempDir
     static Path dir;
 
+    private static TinyServer tiny;
     private static Llama llama;
     private static ModelServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -46,20 +45,18 @@ class ModelServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path model = dir.resolve("tiny");
-        TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/tiny.yaml")), "tiny", 4);
-        llama = Llama.load(model, Device.cpu());
-        server = ModelServer.start(llama, "tiny", new ServeConfig("127.0.0.1", 0, 0, 4000, "s3cret"));
+        tiny = TinyServer.start(dir, new ServeConfig("127.0.0.1", 0, 0, 4000, "s3cret"));
+        llama = tiny.llama();
+        server = tiny.server();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        llama.close();
+        tiny.close();
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return tiny.uri(path);
     }
 
     private static HttpResponse<String> post(String path, String body, boolean auth) throws Exception {
