@@ -12,16 +12,14 @@ import org.asynclm.datagen.Sources;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.model.llama.Llama;
-import org.asynclm.model.llama.LlamaShape;
 import org.asynclm.model.llama.ModelBenchmark;
-import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.bench.RuntimeBenchmark;
 import org.asynclm.training.bench.ShapeBenchmark;
 import org.asynclm.training.bench.TrainBenchmark;
-import org.asynclm.training.config.ComputeDevice;
 import org.asynclm.training.config.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -159,29 +157,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key.")
         List<String> sets = new ArrayList<>();
 
-        @Option(names = "--shape", paramLabel = "NAME",
-                description = "llama-3.2-1b or llama-3.2-3b, random weights (instead of --config).")
-        LlamaShape shape;
-
-        @Option(names = "--tokens", defaultValue = "512", description = "With --shape: tokens in the row (default: ${DEFAULT-VALUE}).")
-        int tokens;
-
-        @Option(names = "--lora-rank", defaultValue = "8", description = "With --shape: LoRA rank, 0 for full fine-tuning (default: ${DEFAULT-VALUE}).")
-        int loraRank;
-
-        @Option(names = "--gradient-checkpointing", description = "With --shape: recompute each decoder layer in backward.")
-        boolean checkpointing;
-
-        @Option(names = "--loss-chunk", defaultValue = "0", paramLabel = "TOKENS",
-                description = "With --shape: the lm head and loss this many tokens at a time; 0 the whole row (default: ${DEFAULT-VALUE}).")
-        int lossChunk;
-
-        @Option(names = "--base-precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
-                description = "With --shape and LoRA: the frozen projections' precision (default: ${DEFAULT-VALUE}).")
-        TrainableLlama.BasePrecision precision;
-
-        @Option(names = "--device", defaultValue = "cpu", description = "With --shape: cpu or cuda:N (default: ${DEFAULT-VALUE}).")
-        String device;
+        @Mixin
+        ShapeOptions shaped;
 
         @Option(names = "--steps", defaultValue = "20", description = "Measured steps (default: ${DEFAULT-VALUE}).")
         int steps;
@@ -194,11 +171,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if ((config == null) == (shape == null)) {
+            if ((config == null) == (shaped.shape == null)) {
                 throw new BadInputException("give --config FILE (a train config on its data) or --shape NAME "
                         + "(a Llama 3.2 shape with random weights), not " + (config == null ? "neither" : "both"));
             }
-            return shape != null ? shape() : config();
+            return shaped.shape != null ? shape() : config();
         }
 
         private int config() throws Exception {
@@ -235,35 +212,20 @@ final class BenchCommand implements Runnable {
             if (!sets.isEmpty()) {
                 throw new BadInputException("--set changes a train config's key: it does not go with --shape");
             }
-            ComputeDevice on;
-            try {
-                on = ComputeDevice.of(device);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--device: " + e.getMessage());
-            }
-            if (tokens < 2 || loraRank < 0 || lossChunk < 0 || steps < 1 || warmupSteps < 0) {
-                throw new BadInputException("--tokens must be at least 2, --lora-rank and --loss-chunk at least 0, "
-                        + "--steps at least 1 and --warmup-steps at least 0");
-            }
-            if (loraRank == 0 && precision != TrainableLlama.BasePrecision.FP32) {
-                throw new BadInputException("--base-precision " + precision.id() + " is for LoRA: full fine-tuning "
-                        + "trains every weight in fp32");
-            }
-            var options = new ShapeBenchmark.Options(shape, tokens, loraRank, precision,
-                    new TrainableLlama.Memory(checkpointing, lossChunk), on, warmupSteps, steps, 0);
+            ShapeBenchmark.Options options = shaped.options(warmupSteps, steps);
+            String shape = options.shape().id();
             ShapeBenchmark.Result r;
-            try (Progress p = new Progress("bench train " + shape.id(), warmupSteps + steps)) {
+            try (Progress p = new Progress("bench train " + shape, warmupSteps + steps)) {
                 r = ShapeBenchmark.run(options, p);
             }
-            String method = loraRank > 0 ? "lora r=" + loraRank : "full";
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("shape", shape.id());
-            o.put("method", method);
-            o.put("tokens", tokens);
-            o.put("gradient_checkpointing", checkpointing);
-            o.put("loss_chunk", lossChunk);
-            o.put("base_precision", precision.id());
-            o.put("device", on.name());
+            o.put("shape", shape);
+            o.put("method", shaped.method());
+            o.put("tokens", options.tokens());
+            o.put("gradient_checkpointing", options.memory().checkpointLayers());
+            o.put("loss_chunk", options.memory().lossChunk());
+            o.put("base_precision", options.precision().id());
+            o.put("device", options.device().name());
             o.put("trained_parameters", r.trainedParameters());
             o.put("steps", steps);
             o.put("step_seconds_median", r.medianStepSeconds());
@@ -274,7 +236,9 @@ final class BenchCommand implements Runnable {
             } else {
                 Table t = new Table("shape", "method", "tokens", "checkpointing", "loss chunk", "trained params",
                         "step s (median)", "tokens/s", "peak RSS MB");
-                t.row(shape.id(), method, tokens, checkpointing ? "on" : "off", lossChunk == 0 ? "whole row" : lossChunk,
+                int chunk = options.memory().lossChunk();
+                t.row(shape, shaped.method(), options.tokens(), options.memory().checkpointLayers() ? "on" : "off",
+                        chunk == 0 ? "whole row" : chunk,
                         r.trainedParameters(), String.format(Locale.ROOT, "%.2f", r.medianStepSeconds()),
                         r.tokensPerSecond(), PeakMemory.residentMb());
                 spec.commandLine().getOut().print(t.render());

@@ -96,7 +96,7 @@ final class EvalBfclCommand implements Callable<Integer> {
              Llama llama = served.remote() ? null : checkpoint.load()) {
             Tokenizer tok = llama != null ? llama.tokenizer() : served.loadTokenizer();
             BfclRun run = new BfclRun(llama != null ? () -> ModelCommand.engineUnchecked(llama)
-                    : () -> served.engine(name, tok, maxTokens, 0, 1, seed), tok, maxTokens, seed);
+                    : () -> served.model(name).engine(tok, maxTokens, 0, 1, seed), tok, maxTokens, seed);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();
                 Map<String, String> results;
@@ -122,7 +122,7 @@ final class EvalBfclCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().print(table.render());
         if (served.remote()) {
-            spec.commandLine().getOut().println(served.requests(name).describe());
+            spec.commandLine().getOut().println(served.model(name).requests().describe());
         }
         spec.commandLine().getOut().println("results and scores: " + out);
         return 0;

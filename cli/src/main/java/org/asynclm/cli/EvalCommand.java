@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +14,11 @@ import org.asynclm.eval.latency.LatencyExperiment;
 import org.asynclm.eval.latency.MethodStats;
 import org.asynclm.eval.latency.PaperFigures;
 import org.asynclm.eval.report.LatencyReport;
-import org.asynclm.eval.report.ServerRequests;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
-import org.asynclm.runtime.remote.OpenAiClient;
-import org.asynclm.runtime.remote.OpenAiEngine;
 import org.asynclm.runtime.remote.OpenAiServer;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.scenario.Scenario;
@@ -173,22 +169,13 @@ final class EvalCommand implements Runnable {
         private LatencyReport.Entry remote(List<Scenario> scenarios, LatencyDistribution latency)
                 throws BadInputException {
             Tokenizer tok = tokenizer == null ? new ByteTokenizer() : HfTokenizer.load(tokenizer);
-            OpenAiClient client = new OpenAiClient(OpenAiServer.of(baseUrl, model.toString()));
-            List<Method> methods = timing.methods().stream().map(m -> m == Method.ASYNC ? Method.ASYNC_NAIVE : m)
-                    .distinct().toList();
-            List<OpenAiEngine> engines = new ArrayList<>();
-            Simulator sim = new Simulator(tok, timing.cost(), timing.policy(), seed, maxTokens, (s, m, clock, b) -> {
-                OpenAiEngine e = new OpenAiEngine(client, tok, new OpenAiClient.Sampling(0, 1, seed), maxTokens);
-                engines.add(e);
-                return e;
-            });
+            ServedModel served = new ServedModel(baseUrl, model.toString());
+            Simulator sim = new Simulator(tok, timing.cost(), timing.policy(), seed, maxTokens,
+                    (s, m, clock, b) -> served.engine(tok, maxTokens, 0, 1, seed));
             LatencyReport.Entry entry = run(dataset.id() + " (openai)", scenarios, sim,
                     tokenizer == null ? "byte" : tokenizer.toString(), timing.cost(), latency, timing.policy(), seed,
-                    methods);
-            List<OpenAiEngine.Request> requests = engines.stream().flatMap(e -> e.requests().stream()).toList();
-            return new LatencyReport.Entry(entry.result(), entry.medianTimelines(), ServerRequests.of(
-                    baseUrl.toString(), model.toString(), requests,
-                    engines.stream().mapToInt(OpenAiEngine::refusedTokens).sum()));
+                    ServedModel.overHttp(timing.methods()));
+            return new LatencyReport.Entry(entry.result(), entry.medianTimelines(), served.requests());
         }
     }
 

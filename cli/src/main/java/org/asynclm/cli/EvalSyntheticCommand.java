@@ -119,7 +119,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         if (served.remote()) {
             try (StopSignals.Scope stoppable = StopSignals.cooperate();
                  Progress progress = new Progress("eval synthetic", n)) {
-                runs = evaluation.run((s, m, clock, b) -> served.engine(name, tokenizer, REQUEST_TOKENS, 0, 1, seed),
+                runs = evaluation.run((s, m, clock, b) -> served.model(name).engine(tokenizer, REQUEST_TOKENS, 0, 1, seed),
                         n, progress::accept);
             }
         } else {
@@ -147,7 +147,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         } else {
             o.print(table(m));
             if (served.remote()) {
-                o.println(served.requests(name).describe());
+                o.println(served.model(name).requests().describe());
             }
             if (out != null) {
                 o.println("runs: " + out);

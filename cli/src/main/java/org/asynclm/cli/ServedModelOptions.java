@@ -5,15 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import org.asynclm.eval.report.ServerRequests;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.CodeVersion;
 import org.asynclm.runtime.files.ContentHash;
-import org.asynclm.runtime.remote.OpenAiClient;
-import org.asynclm.runtime.remote.OpenAiEngine;
 import org.asynclm.runtime.remote.OpenAiServer;
 import org.asynclm.runtime.tokens.HfTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -21,8 +15,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --base-url URL --tokenizer FILE}: the model runs behind an OpenAI-compatible server instead of in process,
- * {@code --model} naming it there. Every engine made here is kept, so that what their requests measured can be
- * reported.
+ * {@code --model} naming it there ({@link ServedModel}).
  */
 final class ServedModelOptions {
     @Option(names = "--base-url", paramLabel = "URL", description = "Run the model behind this OpenAI-compatible "
@@ -34,8 +27,7 @@ final class ServedModelOptions {
             description = "With --base-url: the served model's tokenizer.json, to read its stream with.")
     Path tokenizer;
 
-    private final List<OpenAiEngine> engines = Collections.synchronizedList(new ArrayList<>());
-    private OpenAiClient client;
+    private ServedModel served;
 
     boolean remote() {
         return baseUrl != null;
@@ -58,27 +50,12 @@ final class ServedModelOptions {
         return HfTokenizer.load(tokenizer);
     }
 
-    /** A new engine on the server's model {@code name}, greedy unless {@code temperature} > 0. */
-    OpenAiEngine engine(String name, Tokenizer tok, int maxTokens, double temperature, double topP, long seed) {
-        synchronized (this) {
-            if (client == null) {
-                client = new OpenAiClient(OpenAiServer.of(baseUrl, name));
-            }
+    /** The served model {@code name}, made once. */
+    ServedModel model(String name) {
+        if (served == null) {
+            served = new ServedModel(baseUrl, name);
         }
-        OpenAiEngine e = new OpenAiEngine(client, tok, new OpenAiClient.Sampling(temperature, topP, seed), maxTokens);
-        engines.add(e);
-        return e;
-    }
-
-    /** What the requests of every engine made so far measured. */
-    ServerRequests requests(String name) {
-        List<OpenAiEngine.Request> all;
-        int refused;
-        synchronized (engines) {
-            all = engines.stream().flatMap(e -> e.requests().stream()).toList();
-            refused = engines.stream().mapToInt(OpenAiEngine::refusedTokens).sum();
-        }
-        return ServerRequests.of(baseUrl.toString(), name, all, refused);
+        return served;
     }
 
     /** What was evaluated, for a report: the server, the model's name, the tokenizer with its hash. */

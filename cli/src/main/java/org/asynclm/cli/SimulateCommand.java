@@ -123,8 +123,8 @@ final class SimulateCommand implements Callable<Integer> {
         Scenario scenario = scenario();
         CostModel cost = timing.cost();
         served.check(adapter);
-        if (served.remote()) { // a server's cache cannot be appended to: every interrupt is a new request
-            methodList = methodList.stream().map(m -> m == Method.ASYNC ? Method.ASYNC_NAIVE : m).distinct().toList();
+        if (served.remote()) {
+            methodList = ServedModel.overHttp(methodList);
         }
         if ((engine == EngineKind.OPENAI) != served.remote() || (served.remote() && model == null)) {
             throw new BadInputException("--engine openai goes with --base-url URL --model NAME --tokenizer FILE");
@@ -143,8 +143,8 @@ final class SimulateCommand implements Callable<Integer> {
         Map<String, TimelineRecorder> traces = new LinkedHashMap<>();
         if (served.remote()) {
             Tokenizer tok = served.loadTokenizer();
-            ModelRuns.Runs runs = ModelRuns.run(tok, () -> served.engine(model.toString(), tok, limit, temperature,
-                    topP, seed), scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit);
+            ModelRuns.Runs runs = ModelRuns.run(tok, () -> served.model(model.toString()).engine(tok, limit,
+                    temperature, topP, seed), scenario, methodList, cost, ModelRuns.cacheCosts(calibration), limit);
             outcomes.putAll(runs.outcomes());
             traces.putAll(runs.timelines());
         } else if (llama) {

@@ -31,7 +31,7 @@ public final class OpenAiEngine implements Engine {
     private final List<Request> requests = new ArrayList<>();
     private CompletionStream stream;
     private StreamTokens pieces;
-    private Request current;
+    private OpenRequest current;
     private boolean stopped;
     private int refused;
 
@@ -44,6 +44,17 @@ public final class OpenAiEngine implements Engine {
         /** Tokens after the first, per second of streaming; 0 when it brought fewer than two. */
         public double tokensPerSecond() {
             return tokens < 2 || endNanos <= firstTextNanos ? 0 : (tokens - 1) / ((endNanos - firstTextNanos) / 1e9);
+        }
+    }
+
+    /** The request being streamed: what becomes its {@link Request} when it ends. */
+    private static final class OpenRequest {
+        final long sentNanos = System.nanoTime();
+        long firstTextNanos = -1;
+        int tokens;
+
+        Request end(String finishReason) {
+            return new Request(sentNanos, firstTextNanos, System.nanoTime(), tokens, finishReason);
         }
     }
 
@@ -82,23 +93,23 @@ public final class OpenAiEngine implements Engine {
     /** Reads from the open stream, opening one first if there is none; ends the request when the stream does. */
     private void pull() {
         if (stream == null) {
-            current = new Request(System.nanoTime(), -1, -1, 0, null);
+            current = new OpenRequest();
             pieces = new StreamTokens(tokenizer);
             int room = maxContext() - context.size();
             stream = client.complete(prompt(), Math.max(1, Math.min(maxTokensPerRequest, room)), sampling);
         }
         String text = stream.next();
         if (text != null) {
-            if (current.firstTextNanos() < 0) {
-                current = new Request(current.sentNanos(), System.nanoTime(), -1, 0, null);
+            if (current.firstTextNanos < 0) {
+                current.firstTextNanos = System.nanoTime();
             }
             List<Integer> ids = pieces.feed(text);
-            count(ids.size());
+            current.tokens += ids.size();
             ready.addAll(ids);
             return;
         }
         List<Integer> rest = pieces.finish();
-        count(rest.size());
+        current.tokens += rest.size();
         ready.addAll(rest);
         String why = stream.finishReason();
         finishRequest(why);
@@ -107,14 +118,9 @@ public final class OpenAiEngine implements Engine {
         stopped = !"length".equals(why) || requests.get(requests.size() - 1).tokens() == 0;
     }
 
-    private void count(int ids) {
-        current = new Request(current.sentNanos(), current.firstTextNanos(), -1, current.tokens() + ids, null);
-    }
-
     private void finishRequest(String why) {
         if (current != null) {
-            requests.add(new Request(current.sentNanos(), current.firstTextNanos(), System.nanoTime(),
-                    current.tokens(), why));
+            requests.add(current.end(why));
         }
         current = null;
         if (stream != null) {

@@ -15,6 +15,8 @@ import org.asynclm.runtime.tokens.Tokenizer;
  * stream ends.
  */
 final class StreamTokens {
+    private static final List<CmlToken> MARKERS = List.of(CmlToken.values());
+
     private final Tokenizer tokenizer;
     private final StringBuilder pending = new StringBuilder();
 
@@ -55,7 +57,7 @@ final class StreamTokens {
             word--; // a run of spaces reads differently when more follow: keep all of it back
         }
         int marker = 0;
-        for (CmlToken t : CmlToken.values()) {
+        for (CmlToken t : MARKERS) {
             marker = Math.max(marker, endOfLast(t.text(), limit));
         }
         marker = Math.max(marker, endOfLast("|>", limit)); // a special token such as <|reserved_special_token_0|>
