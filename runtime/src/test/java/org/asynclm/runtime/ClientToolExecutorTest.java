@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tools on the client's side: the call reaches the client as the model finishes writing it, the trap waits, the
- * client's result is injected once at the next boundary, and a second result for the same call is refused.
+ * client's result is injected once at the next boundary, and a second result for the same call is refused. What came
+ * after the last boundary is named when the turn ends.
  */
 class ClientToolExecutorTest {
     @Test
@@ -53,6 +54,20 @@ class ClientToolExecutorTest {
                 o.transcript());
         assertEquals(List.of(ClientToolExecutor.Delivery.DELIVERED, ClientToolExecutor.Delivery.NO_SUCH_CALL),
                 deliveries);
+    }
+
+    /** What was accepted after the turn's last boundary is named at its end, and nothing is accepted after it. */
+    @Test
+    void whatCameTooLateIsNamedAndTheEndedTurnRefusesMore() {
+        ClientToolExecutor executor = new ClientToolExecutor(new WallClock(false), (id, function, arguments) -> { });
+        assertEquals(true, executor.postUser("first"));
+        assertEquals(true, executor.postUser("late"));
+        assertEquals(true, executor.postUser("first"));
+        String transcript = "text[INTR]user[HEAD]\"first\"[END]more";
+        assertEquals(List.of("[INTR]user[HEAD]\"late\"[END]", "[INTR]user[HEAD]\"first\"[END]"),
+                executor.end(transcript), "the second 'first' never entered the context either");
+        assertEquals(false, executor.postUser("after"));
+        assertEquals(ClientToolExecutor.Delivery.ENDED, executor.complete("a", "1", false));
     }
 
     private static Tool clientSide(String name) {

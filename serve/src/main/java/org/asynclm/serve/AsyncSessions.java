@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,8 @@ import org.asynclm.runtime.timeline.TimelineRecorder;
  * model's text token by token, each call as the model finishes writing it, each interrupt as it enters the context,
  * and the end. {@code POST /v1/async/sessions/{id}/interrupts} delivers a call's result (or error) or a user's
  * message while the model writes; the runtime appends it to the live KV cache at the next token boundary outside a
- * block, exactly as in process (Async), and a trap waits for it.
+ * block, exactly as in process (Async), and a trap waits for it. An interrupt answered 202 either enters the context
+ * or, if it came after the last boundary the turn reached, is named in the end event's {@code undelivered}.
  */
 final class AsyncSessions {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -108,15 +110,19 @@ final class AsyncSessions {
                         }
                     });
             Outcome o = s.run(llama.tokenizer().encode(r.prompt()));
+            // from here every post is refused, and what was accepted too late to enter the context is named
+            List<String> undelivered = executor.end(o.transcript());
             ObjectNode end = event("end").put("end_state", o.endState().name().toLowerCase(Locale.ROOT))
                     .put("tokens", o.generatedTokens()).put("interrupts", o.interrupts())
                     .put("unfinished_calls", o.unfinishedCalls()).put("transcript", o.transcript());
             o.errors().forEach(end.putArray("errors")::add);
+            undelivered.forEach(end.putArray("undelivered")::add);
             send(out, end);
             out.done();
         } catch (ClientGone gone) {
             // the turn ends with its client; the decode slot frees as this returns
         } finally {
+            executor.end(""); // a turn that ended with its client accepts nothing more either
             timelines.put(id, timeline);
             live.remove(id);
             ended.add(id);
@@ -141,24 +147,33 @@ final class AsyncSessions {
         JsonNode body = CompletionRequest.parse(ctx.body());
         ClientToolExecutor session = live.get(id);
         if (session == null) {
-            throw ended.contains(id) ? new BadRequest(409, "session_ended", "session " + id + " has ended")
-                    : new BadRequest(404, "not_found_error", "no session " + id);
+            throw ended.contains(id) ? ended(id) : new BadRequest(404, "not_found_error", "no session " + id);
         }
         if (body.hasNonNull("user")) {
-            session.inbox().postUser(body.get("user").asText(), 0);
+            if (!session.postUser(body.get("user").asText())) {
+                throw ended(id);
+            }
         } else if (body.hasNonNull("call_id") && (body.has("result") || body.hasNonNull("error"))) {
             String call = body.get("call_id").asText();
             boolean error = body.hasNonNull("error");
             String value = error ? body.get("error").asText() : CmlWriter.json(JSON.convertValue(body.get("result"),
                     Object.class));
-            if (session.complete(call, value, error) == ClientToolExecutor.Delivery.NO_SUCH_CALL) {
-                throw new BadRequest(409, "no_such_call", "session " + id + " has no running call '" + call + "'");
+            switch (session.complete(call, value, error)) {
+                case NO_SUCH_CALL -> throw new BadRequest(409, "no_such_call", "session " + id
+                        + " has no running call '" + call + "'");
+                case ENDED -> throw ended(id);
+                case DELIVERED -> {
+                }
             }
         } else {
             throw BadRequest.invalid("give {\"call_id\": ID, \"result\": VALUE}, {\"call_id\": ID, \"error\": TEXT} "
                     + "or {\"user\": TEXT}");
         }
         ctx.status(202).contentType("application/json").result("{\"status\":\"accepted\"}");
+    }
+
+    private static BadRequest ended(String id) {
+        return new BadRequest(409, "session_ended", "session " + id + " has ended");
     }
 
     /** The functions the client offers, by name; their code runs on the client, never here. */
