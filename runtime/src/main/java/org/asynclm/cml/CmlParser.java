@@ -115,7 +115,16 @@ public final class CmlParser {
         for (int i = 0; i < piece.length() && !probe.broken; i++) {
             probe.consume(piece.charAt(i), probe.pos++);
         }
-        return !probe.broken;
+        return !probe.broken && !probe.deadEnd();
+    }
+
+    /**
+     * Whether no continuation is legal: after [TRAP] only [END] may come, so a held-back partial marker that cannot
+     * become [END] (such as "[HE") leaves a model nothing to write. Everywhere else a partial marker can still turn
+     * into literal text or an allowed marker.
+     */
+    boolean deadEnd() {
+        return state == State.TRAP_OPEN && !pending.isEmpty() && !CmlToken.END.text().startsWith(pending.toString());
     }
 
     /** Whether a whole marker is legal here: the same rules as {@link #onMarker}, without simulating. */
