@@ -41,15 +41,16 @@ final class TokenizerCommand {
                 description = "Bytes + merges + special tokens (default: ${DEFAULT-VALUE}).")
         int vocabSize;
 
-        @Option(names = "--digits", defaultValue = "single", paramLabel = "single|runs",
-                description = "single: every digit a token; runs: a run of digits is merged like a word (an id is "
-                        + "two or three tokens). Measured, the tiny model learned less with runs (README, train). "
+        @Option(names = "--digits", defaultValue = "single", paramLabel = "single|pairs|runs",
+                description = "single: every digit a token; pairs: a run of digits is cut into pairs from its left "
+                        + "(36518 is 36 51 8); runs: a run of digits is merged like a word (an id is two or three "
+                        + "tokens). Measured, the tiny model learned less with runs (README, train). "
                         + "Default: ${DEFAULT-VALUE}.")
         DigitsOption digits;
 
         /** The command-line names of {@link BpeTrainer.Digits}. */
         enum DigitsOption {
-            runs(BpeTrainer.Digits.RUNS), single(BpeTrainer.Digits.SINGLE);
+            runs(BpeTrainer.Digits.RUNS), pairs(BpeTrainer.Digits.PAIRS), single(BpeTrainer.Digits.SINGLE);
 
             final BpeTrainer.Digits value;
 

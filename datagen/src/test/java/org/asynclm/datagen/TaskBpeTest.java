@@ -61,6 +61,39 @@ class TaskBpeTest {
 
     @Test
     void huggingFaceGivesTheTrainersIdsOnRandomText() {
+        for (String text : randomTexts()) {
+            assertArrayEquals(encoder.encode(text), hf.encode(text), text);
+        }
+    }
+
+    /** --digits pairs: Hugging Face's Split on the same regex cuts as the trainer does, on traces and random text. */
+    @Test
+    void digitPairsCutAlikeInHuggingFace() throws Exception {
+        BpeTrainer.Merges pairs = BpeTrainer.train(texts(traces(300, 11)), 768, BpeTrainer.Digits.PAIRS);
+        BpeTrainer.Encoder own = new BpeTrainer.Encoder(pairs);
+        Path file = dir.resolve("pairs.json");
+        TokenizerJson.write(file, BpeTrainer.tokenizerJson(pairs));
+        try (HfTokenizer loaded = HfTokenizer.load(file)) {
+            List<String> texts = new ArrayList<>(texts(traces(100, 12)));
+            texts.addAll(randomTexts());
+            for (String text : texts) {
+                assertArrayEquals(own.encode(text), loaded.encode(text), text);
+            }
+            assertEquals(List.of("77", "36", "7"), pieces(loaded, "77367"), "pairs from the left");
+            for (String[] valueIn : new String[][] {{"36518", "ZIP code 36518 and"}, {"36518", "zip_code='36518')"},
+                    {"U6691", "{\"user_id\":\"U6691\"}"}, {"U6691", "(user_id='U6691')"}}) {
+                assertTrue(java.util.Collections.indexOfSubList(pieces(loaded, valueIn[1]),
+                        pieces(loaded, valueIn[0])) >= 0, "a value is the same pairs wherever it stands: " + valueIn[1]);
+            }
+        }
+    }
+
+    private static List<String> pieces(HfTokenizer tok, String text) {
+        return java.util.Arrays.stream(tok.encode(text)).mapToObj(tok::piece).toList();
+    }
+
+    private static List<String> randomTexts() {
+        List<String> out = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(3);
         String[] parts = {"[CALL]", "[INTR]", "[TRAP]", "[END]", "[HEAD]", "<|eot_id|>", "find_user", "(zip_code='",
                 "77367", " ", "  ", "\n\n", "\t", "é", "日本", "🙂", "'s", " don't", "{\"city\":\"Perth\"}", "0.5e-3",
@@ -70,9 +103,9 @@ class TaskBpeTest {
             for (int k = rng.nextInt(1, 14); k > 0; k--) {
                 sb.append(parts[rng.nextInt(parts.length)]);
             }
-            String text = sb.toString();
-            assertArrayEquals(encoder.encode(text), hf.encode(text), text);
+            out.add(sb.toString());
         }
+        return out;
     }
 
     @Test

@@ -11,21 +11,21 @@ import org.asynclm.runtime.exec.Tool;
 
 /** The Llama 3 chat layout with the CML system prompt: tools listed as JSON with their estimated times. */
 public final class ChatPrompt {
+    /** The line that opens the function list in both system prompts. */
+    private static final String FUNCTIONS_HEADING = "Functions (JSON, with estimated_time_ms):";
 
     public static final String CML_INSTRUCTIONS = """
             You can call functions asynchronously. Write a call as [CALL]id[HEAD]function(arg=value, ...)[END] and \
             keep writing while it runs; its result arrives as [INTR]id[HEAD]result[END]. Start calls that do not \
             depend on each other early, longest estimated time first. When you have nothing to do until a result \
             arrives, write [TRAP][END]. Never write [INTR] yourself.
-            Functions (JSON, with estimated_time_ms):
-            """;
+            """ + FUNCTIONS_HEADING + "\n";
 
     /** The same protocol for a model that waits at every call (trained on Sync traces). */
     public static final String SYNC_INSTRUCTIONS = """
             You can call functions. Write a call as [CALL]id[HEAD]function(arg=value, ...)[END]; generation pauses \
             until its result arrives as [INTR]id[HEAD]result[END]. Never write [INTR] yourself.
-            Functions (JSON, with estimated_time_ms):
-            """;
+            """ + FUNCTIONS_HEADING + "\n";
 
     private ChatPrompt() {
     }
@@ -44,6 +44,12 @@ public final class ChatPrompt {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         schemas.forEach(list::add);
         return (method == Method.SYNC ? SYNC_INSTRUCTIONS : CML_INSTRUCTIONS) + CmlWriter.json(list);
+    }
+
+    /** A system prompt's instructions without the function list that follows them (the whole text if it has none). */
+    public static String instructions(String system) {
+        int list = system.indexOf(FUNCTIONS_HEADING);
+        return list < 0 ? system : system.substring(0, list).stripTrailing();
     }
 
     /** The prompt up to the assistant header, where the model starts writing. */

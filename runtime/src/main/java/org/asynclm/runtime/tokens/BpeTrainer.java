@@ -38,7 +38,13 @@ public final class BpeTrainer {
          * A run of digits is one piece that merges learn like a word, so an id such as 88503 is two or three tokens,
          * the same ones wherever it stands: fewer copy steps for a small model.
          */
-        RUNS(Pattern.compile("\\p{N}+", Pattern.UNICODE_CHARACTER_CLASS));
+        RUNS(Pattern.compile("\\p{N}+", Pattern.UNICODE_CHARACTER_CLASS)),
+        /**
+         * A run of digits cut into pairs from its left (36518 is 36, 51, 8): a hundred tokens, each common, so a
+         * value is half as many copy steps as with single digits, and the token a copy has just written is seldom
+         * found elsewhere in the prompt (a single digit is everywhere: times, dates, other ids).
+         */
+        PAIRS(Pattern.compile("\\p{N}{1,2}", Pattern.UNICODE_CHARACTER_CLASS));
 
         private final Pattern pattern;
 
@@ -193,9 +199,7 @@ public final class BpeTrainer {
         split.put("behavior", "Isolated").put("invert", false);
         ObjectNode bytes = f.objectNode().put("type", "ByteLevel").put("add_prefix_space", false)
                 .put("trim_offsets", true).put("use_regex", false);
-        pre.putArray("pretokenizers").add(f.objectNode().put("type", "Digits")
-                        .put("individual_digits", merges.digits() == Digits.SINGLE))
-                .add(split).add(bytes);
+        pre.putArray("pretokenizers").add(digitSplit(merges.digits())).add(split).add(bytes);
         root.set("pre_tokenizer", pre);
         ObjectNode model = (ObjectNode) root.get("model");
         ObjectNode vocab = model.putObject("vocab");
@@ -203,6 +207,17 @@ public final class BpeTrainer {
         ArrayNode list = model.putArray("merges");
         merges.pairs().forEach(p -> list.addArray().add(p[0]).add(p[1]));
         return root;
+    }
+
+    /** Hugging Face's pre-tokenizer for {@code digits}: its Digits type, or for pairs a Split on the same regex. */
+    private static ObjectNode digitSplit(Digits digits) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (digits == Digits.PAIRS) {
+            ObjectNode pairs = f.objectNode().put("type", "Split");
+            pairs.putObject("pattern").put("Regex", digits.pattern.pattern());
+            return pairs.put("behavior", "Isolated").put("invert", false);
+        }
+        return f.objectNode().put("type", "Digits").put("individual_digits", digits == Digits.SINGLE);
     }
 
     /** Token spelling to id: the bytes, then each merge's result. */

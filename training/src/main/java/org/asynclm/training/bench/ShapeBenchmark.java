@@ -64,7 +64,7 @@ public final class ShapeBenchmark {
                         new LoraAdapter.TokenRows(rows, new float[rows.length * c.hiddenSize()]));
             }
             Trainer.Settings settings = new Trainer.Settings(o.warmup() + o.steps(), 1e-4, 0, 0.01, 1.0, o.seed(), 0,
-                    1, 0, 0, 0, 0, o.memory());
+                    1, 0, 0, 0, 0, 0, o.memory());
             try (TrainableLlama llama = TrainableLlama.random(c, o.seed(), adapter, o.precision(),
                     o.device().djl())) {
                 trained = llama.parameters().values().stream().mapToLong(p -> p.getShape().size()).sum();

@@ -48,7 +48,7 @@ public final class TrainBenchmark {
         TrainingSet data = TrainingSet.load(c, tokenizer);
         int total = warmup + steps;
         Trainer.Settings settings = new Trainer.Settings(total, c.learningRate(), c.warmup(), c.weightDecay(),
-                c.maxGradNorm(), c.seed(), 0, c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0, 0, 0,
+                c.maxGradNorm(), c.seed(), 0, c.gradientAccumulation(), 0, c.isLora() ? c.lora().dropout() : 0, 0, 0, 0,
                 c.memory());
         List<Trainer.Step> done = new ArrayList<>();
         Path scratch = Files.createTempDirectory("asynclm-bench-train");

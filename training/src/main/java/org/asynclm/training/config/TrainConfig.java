@@ -25,7 +25,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           int evalRows, ComputeDevice device, FineTuning method, Lora lora, int maxLength, Overlong overlong,
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
-                          TaskEval taskEval, int everyTokenSteps, int recallSteps, boolean gradientCheckpointing,
+                          TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
+                          boolean gradientCheckpointing,
                           int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
@@ -103,6 +104,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.keep() >= 1, "keep", "must be at least 1");
         loaded.check(c.everyTokenSteps() >= 0, "every_token_steps", "must be >= 0");
         loaded.check(c.recallSteps() >= 0, "recall_steps", "must be >= 0");
+        loaded.check(c.copySteps() >= 0, "copy_steps", "must be >= 0");
         loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,

@@ -11,17 +11,29 @@ import java.util.List;
  */
 public final class Packing {
 
-    /** One packed row: ids, loss mask, and for each token its example's index within the row (0, 1, ...). */
-    public record Row(int[] ids, boolean[] trained, int[] examples) {
+    /**
+     * One packed row: ids, loss mask, for each token its example's index within the row (0, 1, ...), and which tokens
+     * are copied values ({@link Example#copied}).
+     */
+    public record Row(int[] ids, boolean[] trained, int[] examples, boolean[] copied) {
+        public Row(int[] ids, boolean[] trained, int[] examples) {
+            this(ids, trained, examples, new boolean[ids.length]);
+        }
+
         public int length() {
             return ids.length;
+        }
+
+        /** The same row with only the copied values under the loss: where a model learns to look back and copy. */
+        public Row copiesTrained() {
+            return new Row(ids, copied, examples, copied);
         }
 
         /** The same row with every token under the loss: the prompt and interrupts too, as in pretraining. */
         public Row everyTokenTrained() {
             boolean[] all = new boolean[ids.length];
             Arrays.fill(all, true);
-            return new Row(ids, all, examples);
+            return new Row(ids, all, examples, copied);
         }
     }
 
@@ -54,15 +66,17 @@ public final class Packing {
     private static Row row(List<Example> examples, int used) {
         int[] ids = new int[used];
         boolean[] trained = new boolean[used];
+        boolean[] copied = new boolean[used];
         int[] owner = new int[used];
         int at = 0;
         for (int k = 0; k < examples.size(); k++) {
             Example e = examples.get(k);
             System.arraycopy(e.ids(), 0, ids, at, e.length());
             System.arraycopy(e.trained(), 0, trained, at, e.length());
+            System.arraycopy(e.copied(), 0, copied, at, e.length());
             Arrays.fill(owner, at, at + e.length(), k);
             at += e.length();
         }
-        return new Row(ids, trained, owner);
+        return new Row(ids, trained, owner, copied);
     }
 }

@@ -25,6 +25,14 @@ public final class TraceExamples {
     /** What to do with an example longer than the limit. */
     public enum Overlong implements ConfigName { DROP, TRUNCATE }
 
+    /**
+     * Which prompt an example starts with: the trace's own, or its system prompt's instructions alone, without the
+     * function list, and the request. The short one is where copy_steps trains: the values to copy are a few dozen
+     * tokens back instead of hundreds, in a prompt a third as long, and measured, a model from
+     * scratch starts to copy there and not in whole prompts in the same number of examples.
+     */
+    public enum Prompt { WHOLE, INSTRUCTIONS }
+
     /** The examples kept, and how many were dropped or truncated for length. */
     public record Result(List<Example> examples, int dropped, int truncated) {
         public long trainedTokens() {
@@ -37,10 +45,15 @@ public final class TraceExamples {
 
     public static Result read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong)
             throws BadInputException {
+        return read(file, tokenizer, maxLength, overlong, Prompt.WHOLE);
+    }
+
+    public static Result read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong, Prompt prompt)
+            throws BadInputException {
         List<Example> out = new ArrayList<>();
         int[] cut = new int[2]; // dropped, truncated
         TextLines.forEach(file, (line, text) -> {
-            Example e = example(file + ":" + line + ": ", text, tokenizer, line);
+            Example e = example(file + ":" + line + ": ", text, tokenizer, line, prompt);
             if (e.length() <= maxLength) {
                 out.add(e);
                 return;
@@ -63,7 +76,7 @@ public final class TraceExamples {
     public static List<String> texts(Path file) throws BadInputException {
         List<String> out = new ArrayList<>();
         TextLines.forEach(file, (line, text) -> {
-            Parsed p = parse(file + ":" + line + ": ", text);
+            Parsed p = parse(file + ":" + line + ": ", text, Prompt.WHOLE);
             out.add(p.prompt());
             p.segments().forEach(seg -> out.add(seg.text()));
         });
@@ -79,20 +92,50 @@ public final class TraceExamples {
 
     /** One trace line as an example; {@code where} starts every message ("file:line: "). */
     static Example example(String where, String text, Tokenizer tokenizer, int line) throws BadInputException {
-        Parsed p = parse(where, text);
+        return example(where, text, tokenizer, line, Prompt.WHOLE);
+    }
+
+    static Example example(String where, String text, Tokenizer tokenizer, int line, Prompt prompt)
+            throws BadInputException {
+        Parsed p = parse(where, text, prompt);
         Ids ids = new Ids();
-        ids.add(tokenizer.encode(p.prompt()), false);
+        ids.add(tokenizer.encode(p.prompt()), false, null);
         for (Segment s : p.segments()) {
-            ids.add(tokenizer.encode(s.text()), s.model());
+            int[] segment = tokenizer.encode(s.text());
+            // only copy_steps' short examples need the marks, and finding them costs a decode of every model token
+            boolean mark = s.model() && prompt == Prompt.INSTRUCTIONS;
+            ids.add(segment, s.model(), mark ? copied(s.text(), segment, tokenizer) : null);
         }
         if (ids.trained == 0) {
             throw new BadInputException(where + "assistant: no model segment, so nothing to train on");
         }
-        ids.add(new int[] {tokenizer.endOfTurnId()}, true);
-        return new Example(ids.ids(), ids.mask(), line);
+        ids.add(new int[] {tokenizer.endOfTurnId()}, true, null);
+        return new Example(ids.ids(), ids.mask(), ids.copied(), line);
     }
 
-    private static Parsed parse(String where, String text) throws BadInputException {
+    /**
+     * Which of a model segment's tokens overlap a value its calls copy ({@link CopiedValues}); each token's characters
+     * come from decoding the tokens in turn, which splits no character a token does not split.
+     */
+    static boolean[] copied(String text, int[] tokens, Tokenizer tokenizer) {
+        boolean[] out = new boolean[tokens.length];
+        List<int[]> spans = CopiedValues.spans(text);
+        if (spans.isEmpty()) {
+            return out;
+        }
+        Tokenizer.TextDecoder decoder = tokenizer.newDecoder();
+        int at = 0;
+        for (int k = 0; k < tokens.length; k++) {
+            int start = at;
+            at += decoder.next(tokens[k]).length();
+            for (int[] span : spans) {
+                out[k] |= start < span[1] && at > span[0];
+            }
+        }
+        return out;
+    }
+
+    private static Parsed parse(String where, String text, Prompt prompt) throws BadInputException {
         TraceLine t;
         try {
             t = TraceLine.parse(text);
@@ -123,7 +166,8 @@ public final class TraceExamples {
         if (cml.inBlock()) {
             throw new BadInputException(where + "assistant: the turn ends inside an unclosed block");
         }
-        return new Parsed(ChatPrompt.render(system, user), out);
+        return new Parsed(ChatPrompt.render(prompt == Prompt.WHOLE ? system : ChatPrompt.instructions(system), user),
+                out);
     }
 
     private static String message(TraceLine t, String role, int index, String where) throws BadInputException {
@@ -136,24 +180,30 @@ public final class TraceExamples {
 
     private static Example truncate(Example e, int length) {
         return new Example(Arrays.copyOf(e.ids(), length), Arrays.copyOf(e.trained(), length),
-                e.line());
+                Arrays.copyOf(e.copied(), length), e.line());
     }
 
-    /** Ids and mask grown segment by segment. */
+    /** Ids and masks grown segment by segment. */
     private static final class Ids {
         private int[] ids = new int[1024];
         private boolean[] mask = new boolean[1024];
+        private boolean[] copied = new boolean[1024];
         private int n;
         private int trained;
 
-        void add(int[] more, boolean train) {
+        /** {@code copiedTokens}: which of {@code more} are copied values; null: none. */
+        void add(int[] more, boolean train, boolean[] copiedTokens) {
             if (n + more.length > ids.length) {
                 int size = Math.max(2 * ids.length, n + more.length);
                 ids = Arrays.copyOf(ids, size);
                 mask = Arrays.copyOf(mask, size);
+                copied = Arrays.copyOf(copied, size);
             }
             System.arraycopy(more, 0, ids, n, more.length);
             Arrays.fill(mask, n, n + more.length, train);
+            if (copiedTokens != null) {
+                System.arraycopy(copiedTokens, 0, copied, n, more.length);
+            }
             n += more.length;
             trained += train ? more.length : 0;
         }
@@ -164,6 +214,10 @@ public final class TraceExamples {
 
         boolean[] mask() {
             return Arrays.copyOf(mask, n);
+        }
+
+        boolean[] copied() {
+            return Arrays.copyOf(copied, n);
         }
     }
 }

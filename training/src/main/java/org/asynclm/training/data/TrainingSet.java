@@ -2,6 +2,8 @@ package org.asynclm.training.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.tokens.Tokenizer;
 import org.asynclm.training.config.TrainConfig;
@@ -9,10 +11,12 @@ import org.asynclm.training.config.TrainConfig;
 /**
  * What a run trains and checks on: the examples of {@code train_data} packed into rows, and held-out rows for the
  * eval loss: from {@code eval_data}, or the last {@code eval_fraction} of {@code train_data}'s examples (traces are
- * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them.
+ * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them. With
+ * {@code copy_steps}, {@code copyRows} are the same training traces in short prompts
+ * ({@link TraceExamples.Prompt#INSTRUCTIONS}); otherwise none.
  */
 public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, int evalExamples,
-                          List<Packing.Row> evalRows) {
+                          List<Packing.Row> evalRows, List<Packing.Row> copyRows) {
 
     public static TrainingSet load(TrainConfig c, Tokenizer tokenizer) throws BadInputException {
         TraceExamples.Overlong overlong = c.overlong();
@@ -37,6 +41,19 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
         List<Packing.Row> evalRows = Packing.pack(held, c.maxLength());
         return new TrainingSet(new TraceExamples.Result(train, all.dropped(), all.truncated()),
                 Packing.pack(train, c.maxLength()), held.size(),
-                evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())));
+                evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())), copyRows(c, tokenizer, train));
+    }
+
+    /** The training examples' traces again, in short prompts, packed: the rows of copy_steps. */
+    private static List<Packing.Row> copyRows(TrainConfig c, Tokenizer tokenizer, List<Example> train)
+            throws BadInputException {
+        if (c.copySteps() == 0) {
+            return List.of();
+        }
+        Set<Integer> lines = train.stream().map(Example::line).collect(Collectors.toSet());
+        List<Example> shortened = TraceExamples.read(Path.of(c.trainData()), tokenizer, c.maxLength(),
+                c.overlong(), TraceExamples.Prompt.INSTRUCTIONS).examples().stream()
+                .filter(e -> lines.contains(e.line())).toList();
+        return Packing.pack(shortened, c.maxLength());
     }
 }

@@ -32,11 +32,14 @@ public final class Trainer {
      * at the end. The first {@code everyTokenSteps} steps put every token under the loss (a pretraining stage: a
      * model from scratch first learns to read the prompts it will have to follow), the rest only what the model writes.
      * Before any of them, {@code recallSteps} steps train on {@link org.asynclm.training.data.RecallRows} (given to
-     * {@link #run}), which teach it to look up and copy. {@code memory} chooses what a step keeps for backward.
+     * {@link #run}), which teach it to look up and copy, then {@code copySteps} steps with the loss only on the values
+     * the traces' calls copy ({@link Packing.Row#copiesTrained}). {@code memory} chooses what a step keeps for
+     * backward.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
-                           double loraDropout, int everyTokenSteps, int recallSteps, TrainableLlama.Memory memory) {
+                           double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
+                           TrainableLlama.Memory memory) {
         public Settings {
             if (accumulation < 1) {
                 throw new IllegalArgumentException("accumulation must be at least 1");
@@ -47,7 +50,7 @@ public final class Trainer {
                         double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                         double loraDropout, int everyTokenSteps, int recallSteps) {
             this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
-                    evalEvery, loraDropout, everyTokenSteps, recallSteps, TrainableLlama.Memory.KEEP_ALL);
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, 0, TrainableLlama.Memory.KEEP_ALL);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
@@ -111,20 +114,28 @@ public final class Trainer {
     /** {@code evalRows} may be empty (no held-out loss). */
     public static void run(TrainableLlama model, List<Packing.Row> rows, List<Packing.Row> evalRows, Settings s,
                            Start start, Listener listener, Saver saver) throws IOException, BadInputException {
-        run(model, List.of(), rows, evalRows, s, start, listener, saver);
+        run(model, List.of(), List.of(), rows, evalRows, s, start, listener, saver);
     }
 
-    /** With {@code recallRows} for the first {@code s.recallSteps()} steps (cycled), then {@code rows}. */
-    public static void run(TrainableLlama model, List<Packing.Row> recallRows, List<Packing.Row> rows,
-                           List<Packing.Row> evalRows, Settings s, Start start, Listener listener, Saver saver)
-            throws IOException, BadInputException {
+    /**
+     * With {@code recallRows} for the first {@code s.recallSteps()} steps (cycled), then {@code copyRows} (the traces
+     * in short prompts, {@link org.asynclm.training.data.TraceExamples.Prompt#INSTRUCTIONS}) with the loss on their
+     * copied values for {@code s.copySteps()}, then {@code rows}.
+     */
+    public static void run(TrainableLlama model, List<Packing.Row> recallRows, List<Packing.Row> copyRows,
+                           List<Packing.Row> rows, List<Packing.Row> evalRows, Settings s, Start start,
+                           Listener listener, Saver saver) throws IOException, BadInputException {
         if (s.recallSteps() > 0 && recallRows.isEmpty()) {
             throw new IllegalArgumentException("recall steps need recall rows");
+        }
+        if (s.copySteps() > 0 && copyRows.isEmpty()) {
+            throw new IllegalArgumentException("copy steps need copy rows");
         }
         Schedule schedule = new Schedule(s.learningRate(), (int) Math.round(s.warmupFraction() * s.steps()),
                 s.steps());
         Map<String, NDArray> params = model.parameters();
         RowOrder order = new RowOrder(rows, s.seed());
+        RowOrder copyOrder = copyRows.isEmpty() ? null : new RowOrder(copyRows, s.seed());
         try (NDManager m = NDManager.newBaseManager(model.device()); // optimizer state beside the weights
              AdamW adam = new AdamW(m, 0.9, 0.999, 1e-8, s.weightDecay())) {
             if (start.optimizerState() != null) {
@@ -138,8 +149,13 @@ public final class Trainer {
                         batch.add(recallRows.get((step * s.accumulation() + k) % recallRows.size()));
                         continue;
                     }
-                    Packing.Row row = order.row((long) (step - s.recallSteps()) * s.accumulation() + k);
-                    batch.add(step < s.recallSteps() + s.everyTokenSteps() ? row.everyTokenTrained() : row);
+                    int traceStep = step - s.recallSteps();
+                    if (traceStep < s.copySteps()) {
+                        batch.add(copyOrder.row((long) traceStep * s.accumulation() + k).copiesTrained());
+                        continue;
+                    }
+                    Packing.Row row = order.row((long) (traceStep - s.copySteps()) * s.accumulation() + k);
+                    batch.add(traceStep < s.copySteps() + s.everyTokenSteps() ? row.everyTokenTrained() : row);
                 }
                 int tokens = batch.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
                 long t0 = System.nanoTime();

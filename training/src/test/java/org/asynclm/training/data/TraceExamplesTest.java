@@ -66,6 +66,32 @@ class TraceExamplesTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("[INTR]user[HEAD]")), "the fixture has a user interrupt");
     }
 
+    /**
+     * The short prompt of copy_steps: the same model tokens after the instructions alone, with the copied values
+     * marked (whole examples need no marks).
+     */
+    @Test
+    void theInstructionsPromptDropsOnlyTheFunctionList() throws Exception {
+        List<String> lines = Files.readAllLines(traces());
+        List<Example> whole = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP).examples();
+        List<Example> shorter = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
+                TraceExamples.Prompt.INSTRUCTIONS).examples();
+        for (int k = 0; k < lines.size(); k++) {
+            JsonNode t = new ObjectMapper().readTree(lines.get(k));
+            Example w = whole.get(k);
+            Example s = shorter.get(k);
+            String system = t.at("/messages/0/content").asText();
+            String instructions = system.substring(0, system.indexOf("\nFunctions (JSON"));
+            String context = text(s.ids(), s.trained(), false);
+            assertTrue(context.startsWith(ChatPrompt.render(instructions, t.at("/messages/1/content").asText())),
+                    context);
+            assertEquals(text(w.ids(), w.trained(), true), text(s.ids(), s.trained(), true));
+            assertEquals("", text(w.ids(), w.copied(), true));
+            assertTrue(w.length() - s.length() > 500, "the function list is most of the prompt");
+            assertTrue(text(s.ids(), s.copied(), true).length() > 5, "the calls copy values");
+        }
+    }
+
     @Test
     void overlongExamplesAreDroppedOrTruncatedAndCounted() throws Exception {
         TraceExamples.Result all = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP);

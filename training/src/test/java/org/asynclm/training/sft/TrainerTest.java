@@ -2,6 +2,7 @@ package org.asynclm.training.sft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import java.nio.file.Path;
@@ -84,5 +85,31 @@ class TrainerTest {
         assertEquals(losses[0], losses[1], 1e-7, "same seed, same dropped units");
         assertNotEquals(losses[0], losses[2], 1e-6, "dropout changes what the adapter learns from");
         assertEquals(held[0], held[1], 1e-7);
+    }
+
+    /**
+     * copy_steps: after the recall rows, the copy rows train with the loss on their copied values alone, then the
+     * trace rows as they are.
+     */
+    @Test
+    void theCopyStepsTrainOnlyTheCopiedValuesOfTheCopyRows() throws Exception {
+        Example e = examples.get(0);
+        boolean[] copied = new boolean[e.length()];
+        for (int i = e.length() / 2; i < e.length() / 2 + 5; i++) {
+            copied[i] = true;
+        }
+        List<Packing.Row> copyRows = Packing.pack(List.of(new Example(e.ids(), e.trained(), copied, e.line())), 256);
+        List<Packing.Row> rows = Packing.pack(examples, 256);
+        Trainer.Settings s = new Trainer.Settings(3, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0, 0, 0, 2,
+                TrainableLlama.Memory.KEEP_ALL);
+        List<Trainer.Step> steps = new ArrayList<>();
+        try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu())) {
+            Trainer.run(llama, List.of(), copyRows, rows, rows, s, Trainer.Start.FRESH, steps::add,
+                    (step, loss, adam) -> { });
+        }
+        assertEquals(List.of(5, 5, examples.stream().mapToInt(Example::trainedTokens).sum()),
+                steps.stream().map(Trainer.Step::trainedTokens).toList());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.run(null, List.of(), List.of(), rows, rows, s,
+                Trainer.Start.FRESH, steps::add, (step, loss, adam) -> { }), "copy steps without copy rows");
     }
 }
