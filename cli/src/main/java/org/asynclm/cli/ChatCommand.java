@@ -67,9 +67,9 @@ import picocli.CommandLine.Spec;
                 + "the line becomes the next request). Ctrl-D ends the session.",
                 "The tools are simulated (they sleep their time and answer from a task's ground truth): a built-in "
                         + "task, or --scenario FILE."},
-        footer = {"", "Examples:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-9500 --pace-ms 30 "
+        footer = {"", "Examples:", "  bin/asynclm chat --model runs/train-tiny-cpu/checkpoint-12000 --pace-ms 30 "
                 + "--timeline runs/chat.json",
-            "  bin/asynclm chat --base-url http://127.0.0.1:8000/v1 --model checkpoint-9500",
+            "  bin/asynclm chat --base-url http://127.0.0.1:8000/v1 --model checkpoint-12000",
             "  bin/asynclm chat --engine openai --base-url http://127.0.0.1:8000/v1 --model my-model \\",
             "      --tokenizer models/my-model/tokenizer.json"})
 final class ChatCommand implements Callable<Integer> {

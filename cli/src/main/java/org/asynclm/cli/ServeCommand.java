@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
                 + "lets a model write ([INTR] never; no end of turn inside a block).",
             "Listens on loopback unless --host says otherwise. If $" + ServeConfig.TOKEN_VARIABLE + " is set, every "
                 + "/v1 request must carry 'Authorization: Bearer' with it. Stops on Ctrl-C (exit 130) or SIGTERM (143)."},
-        footer = {"", "Example:", "  bin/asynclm serve --model runs/quickstart/train/checkpoint-9500 --port 8000",
-            "  bin/asynclm eval latency --engine openai --base-url http://127.0.0.1:8000/v1 --model checkpoint-9500 \\",
+        footer = {"", "Example:", "  bin/asynclm serve --model runs/quickstart/train/checkpoint-12000 --port 8000",
+            "  bin/asynclm eval latency --engine openai --base-url http://127.0.0.1:8000/v1 --model checkpoint-12000 \\",
             "      --dataset synthetic-parallel --n 20 --out runs/latency-http"})
 final class ServeCommand implements Callable<Integer> {
     @Spec

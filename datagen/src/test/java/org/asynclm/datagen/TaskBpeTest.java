@@ -79,7 +79,15 @@ class TaskBpeTest {
             for (String text : texts) {
                 assertArrayEquals(own.encode(text), loaded.encode(text), text);
             }
-            assertEquals(List.of("77", "36", "7"), pieces(loaded, "77367"), "pairs from the left");
+            // cut into pairs from the left: no token crosses 77|36|7 (whether a pair is one token is up to the merges)
+            List<Integer> cuts = new ArrayList<>();
+            int at = 0;
+            for (String piece : pieces(loaded, "77367")) {
+                at += piece.length();
+                cuts.add(at);
+            }
+            assertTrue(cuts.containsAll(List.of(2, 4, 5)), "pairs from the left: " + pieces(loaded, "77367"));
+            assertTrue(pieces(loaded, "1234567890").stream().allMatch(p -> p.length() <= 2), "no token of 3 digits");
             for (String[] valueIn : new String[][] {{"36518", "ZIP code 36518 and"}, {"36518", "zip_code='36518')"},
                     {"U6691", "{\"user_id\":\"U6691\"}"}, {"U6691", "(user_id='U6691')"}}) {
                 assertTrue(java.util.Collections.indexOfSubList(pieces(loaded, valueIn[1]),
