@@ -50,23 +50,48 @@ public final class TraceExamples {
 
     public static Result read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong, Prompt prompt)
             throws BadInputException {
-        List<Example> out = new ArrayList<>();
-        int[] cut = new int[2]; // dropped, truncated
+        return read(file, tokenizer, maxLength, overlong, List.of(prompt)).get(0);
+    }
+
+    /**
+     * The examples of {@code file} under each of {@code prompts}, in that order, from one pass: each trace is parsed
+     * and its segments are encoded once, whatever prompts it starts with.
+     */
+    public static List<Result> read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong,
+                                    List<Prompt> prompts) throws BadInputException {
+        List<List<Example>> out = new ArrayList<>();
+        int[][] cut = new int[prompts.size()][2]; // dropped, truncated
+        prompts.forEach(p -> out.add(new ArrayList<>()));
+        boolean mark = prompts.contains(Prompt.INSTRUCTIONS);
         TextLines.forEach(file, (line, text) -> {
-            Example e = example(file + ":" + line + ": ", text, tokenizer, line, prompt);
-            if (e.length() <= maxLength) {
-                out.add(e);
-                return;
-            }
-            Example shorter = overlong == Overlong.TRUNCATE ? truncate(e, maxLength) : null;
-            if (shorter == null || shorter.trainedTokens() == 0) { // a cut keeping only context teaches nothing
-                cut[0]++;
-            } else {
-                out.add(shorter);
-                cut[1]++;
+            String where = file + ":" + line + ": ";
+            Parsed p = parse(where, text);
+            List<Encoded> segments = encode(p, tokenizer, mark);
+            for (int k = 0; k < prompts.size(); k++) {
+                keep(example(where, p.prompt(prompts.get(k)), segments, tokenizer, line), maxLength, overlong,
+                        out.get(k), cut[k]);
             }
         });
-        return new Result(List.copyOf(out), cut[0], cut[1]);
+        List<Result> results = new ArrayList<>();
+        for (int k = 0; k < prompts.size(); k++) {
+            results.add(new Result(List.copyOf(out.get(k)), cut[k][0], cut[k][1]));
+        }
+        return results;
+    }
+
+    /** Adds {@code e} to {@code out}, or its cut to {@code maxLength}, or counts it dropped. */
+    private static void keep(Example e, int maxLength, Overlong overlong, List<Example> out, int[] cut) {
+        if (e.length() <= maxLength) {
+            out.add(e);
+            return;
+        }
+        Example shorter = overlong == Overlong.TRUNCATE ? truncate(e, maxLength) : null;
+        if (shorter == null || shorter.trainedTokens() == 0) { // a cut keeping only context teaches nothing
+            cut[0]++;
+        } else {
+            out.add(shorter);
+            cut[1]++;
+        }
     }
 
     /**
@@ -76,15 +101,23 @@ public final class TraceExamples {
     public static List<String> texts(Path file) throws BadInputException {
         List<String> out = new ArrayList<>();
         TextLines.forEach(file, (line, text) -> {
-            Parsed p = parse(file + ":" + line + ": ", text, Prompt.WHOLE);
-            out.add(p.prompt());
+            Parsed p = parse(file + ":" + line + ": ", text);
+            out.add(p.prompt(Prompt.WHOLE));
             p.segments().forEach(seg -> out.add(seg.text()));
         });
         return out;
     }
 
-    /** A trace as its tokenizer sees it: the rendered prompt, and the segments with whether the model wrote them. */
-    private record Parsed(String prompt, List<Segment> segments) {
+    /** A trace as its tokenizer sees it: its two messages, and the segments with whether the model wrote them. */
+    private record Parsed(String system, String user, List<Segment> segments) {
+        /** The rendered prompt the example starts with. */
+        String prompt(Prompt prompt) {
+            return ChatPrompt.render(prompt == Prompt.WHOLE ? system : ChatPrompt.instructions(system), user);
+        }
+    }
+
+    /** A segment's ids, whether the model wrote them, and which are copied values (null: none marked). */
+    private record Encoded(int[] ids, boolean model, boolean[] copied) {
     }
 
     private record Segment(String text, boolean model) {
@@ -97,14 +130,29 @@ public final class TraceExamples {
 
     static Example example(String where, String text, Tokenizer tokenizer, int line, Prompt prompt)
             throws BadInputException {
-        Parsed p = parse(where, text, prompt);
-        Ids ids = new Ids();
-        ids.add(tokenizer.encode(p.prompt()), false, null);
+        Parsed p = parse(where, text);
+        return example(where, p.prompt(prompt), encode(p, tokenizer, prompt == Prompt.INSTRUCTIONS), tokenizer, line);
+    }
+
+    /**
+     * Each segment's ids; with {@code mark}, a model segment's copied values too (only copy_steps' short examples
+     * need them, and finding them costs a decode of every model token).
+     */
+    private static List<Encoded> encode(Parsed p, Tokenizer tokenizer, boolean mark) {
+        List<Encoded> out = new ArrayList<>(p.segments().size());
         for (Segment s : p.segments()) {
-            int[] segment = tokenizer.encode(s.text());
-            // only copy_steps' short examples need the marks, and finding them costs a decode of every model token
-            boolean mark = s.model() && prompt == Prompt.INSTRUCTIONS;
-            ids.add(segment, s.model(), mark ? copied(s.text(), segment, tokenizer) : null);
+            int[] ids = tokenizer.encode(s.text());
+            out.add(new Encoded(ids, s.model(), mark && s.model() ? copied(s.text(), ids, tokenizer) : null));
+        }
+        return out;
+    }
+
+    private static Example example(String where, String prompt, List<Encoded> segments, Tokenizer tokenizer,
+                                   int line) throws BadInputException {
+        Ids ids = new Ids();
+        ids.add(tokenizer.encode(prompt), false, null);
+        for (Encoded s : segments) {
+            ids.add(s.ids(), s.model(), s.copied());
         }
         if (ids.trained == 0) {
             throw new BadInputException(where + "assistant: no model segment, so nothing to train on");
@@ -135,7 +183,7 @@ public final class TraceExamples {
         return out;
     }
 
-    private static Parsed parse(String where, String text, Prompt prompt) throws BadInputException {
+    private static Parsed parse(String where, String text) throws BadInputException {
         TraceLine t;
         try {
             t = TraceLine.parse(text);
@@ -166,8 +214,7 @@ public final class TraceExamples {
         if (cml.inBlock()) {
             throw new BadInputException(where + "assistant: the turn ends inside an unclosed block");
         }
-        return new Parsed(ChatPrompt.render(prompt == Prompt.WHOLE ? system : ChatPrompt.instructions(system), user),
-                out);
+        return new Parsed(system, user, out);
     }
 
     private static String message(TraceLine t, String role, int index, String where) throws BadInputException {

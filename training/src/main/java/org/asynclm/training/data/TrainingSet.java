@@ -21,7 +21,11 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
     public static TrainingSet load(TrainConfig c, Tokenizer tokenizer) throws BadInputException {
         TraceExamples.Overlong overlong = c.overlong();
         Path trainFile = Path.of(c.trainData());
-        TraceExamples.Result all = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong);
+        // copy_steps' short examples come from the same pass, so a trace is parsed and its segments encoded once
+        List<TraceExamples.Result> read = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong,
+                c.copySteps() > 0 ? List.of(TraceExamples.Prompt.WHOLE, TraceExamples.Prompt.INSTRUCTIONS)
+                        : List.of(TraceExamples.Prompt.WHOLE));
+        TraceExamples.Result all = read.get(0);
         List<Example> train = all.examples();
         List<Example> held;
         if (c.evalData() != null) {
@@ -41,19 +45,14 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
         List<Packing.Row> evalRows = Packing.pack(held, c.maxLength());
         return new TrainingSet(new TraceExamples.Result(train, all.dropped(), all.truncated()),
                 Packing.pack(train, c.maxLength()), held.size(),
-                evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())), copyRows(c, tokenizer, train));
+                evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())),
+                read.size() > 1 ? copyRows(c, read.get(1), train) : List.of());
     }
 
-    /** The training examples' traces again, in short prompts, packed: the rows of copy_steps. */
-    private static List<Packing.Row> copyRows(TrainConfig c, Tokenizer tokenizer, List<Example> train)
-            throws BadInputException {
-        if (c.copySteps() == 0) {
-            return List.of();
-        }
+    /** The training examples' traces in short prompts, packed: the rows of copy_steps (held-out traces left out). */
+    private static List<Packing.Row> copyRows(TrainConfig c, TraceExamples.Result shortened, List<Example> train) {
         Set<Integer> lines = train.stream().map(Example::line).collect(Collectors.toSet());
-        List<Example> shortened = TraceExamples.read(Path.of(c.trainData()), tokenizer, c.maxLength(),
-                c.overlong(), TraceExamples.Prompt.INSTRUCTIONS).examples().stream()
-                .filter(e -> lines.contains(e.line())).toList();
-        return Packing.pack(shortened, c.maxLength());
+        List<Example> kept = shortened.examples().stream().filter(e -> lines.contains(e.line())).toList();
+        return Packing.pack(kept, c.maxLength());
     }
 }

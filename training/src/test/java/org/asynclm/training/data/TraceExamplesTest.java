@@ -1,5 +1,6 @@
 package org.asynclm.training.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,10 +77,15 @@ class TraceExamplesTest {
         List<Example> whole = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP).examples();
         List<Example> shorter = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
                 TraceExamples.Prompt.INSTRUCTIONS).examples();
+        List<TraceExamples.Result> onePass = TraceExamples.read(traces(), TOKENIZER, 100_000,
+                TraceExamples.Overlong.DROP, List.of(TraceExamples.Prompt.WHOLE, TraceExamples.Prompt.INSTRUCTIONS));
         for (int k = 0; k < lines.size(); k++) {
             JsonNode t = new ObjectMapper().readTree(lines.get(k));
             Example w = whole.get(k);
             Example s = shorter.get(k);
+            assertArrayEquals(w.ids(), onePass.get(0).examples().get(k).ids(), "one pass reads what two do");
+            assertArrayEquals(s.ids(), onePass.get(1).examples().get(k).ids());
+            assertArrayEquals(s.copied(), onePass.get(1).examples().get(k).copied());
             String system = t.at("/messages/0/content").asText();
             String instructions = system.substring(0, system.indexOf("\nFunctions (JSON"));
             String context = text(s.ids(), s.trained(), false);
