@@ -30,12 +30,17 @@ final class BfclCommand implements Runnable {
 
     @Command(name = "score", mixinStandardHelpOptions = true,
             description = {"Scores a BFCL result file with the port of BFCL's AST checker (simple, multiple, parallel, "
-                    + "parallel_multiple, live_*, Java, JavaScript) or its relevance rule (irrelevance, live_irrelevance, "
-                    + "live_relevance). Results are BFCL's format: {\"id\", \"result\"} per line.",
+                    + "parallel_multiple, live_*, Java, JavaScript), its relevance rule (irrelevance, live_irrelevance, "
+                    + "live_relevance) or its multi-turn checker (multi_turn_base, _miss_func, _miss_param, "
+                    + "_long_context), which executes the calls on the Java port of BFCL's backends. Results are BFCL's "
+                    + "format: {\"id\", \"result\"} per line; a multi-turn result is a list of turns, each a list of "
+                    + "the model's responses in that turn.",
                     "An id missing from the results counts as invalid (error type missing_result)."},
-            footer = {"", "Example:",
+            footer = {"", "Examples:",
                     "  bin/asynclm bfcl score --bfcl-dir ../shared/bfcl --category simple_python \\",
-                    "      --results runs/simple_python.jsonl --out runs/simple_python-score.jsonl"})
+                    "      --results runs/simple_python.jsonl --out runs/simple_python-score.jsonl",
+                    "  bin/asynclm bfcl score --bfcl-dir ../shared/bfcl --category multi_turn_base \\",
+                    "      --results runs/bfcl/BFCL_v4_multi_turn_base_result.json"})
     static final class Score implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.asynclm.bfcl.BfclData;
+import org.asynclm.bfcl.multiturn.BackendClass;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -49,7 +50,8 @@ final class BfclDownload implements Callable<Integer> {
                 files.add("possible_answer/" + BfclData.PREFIX + c + ".json");
             }
         }
-        BfclData.CLASS_DOCS.values().stream().sorted().forEach(f -> files.add("multi_turn_func_doc/" + f));
+        java.util.Arrays.stream(BackendClass.values()).map(BackendClass::docFile).sorted()
+                .forEach(f -> files.add("multi_turn_func_doc/" + f));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         try (Progress p = new Progress("bfcl download", files.size())) {

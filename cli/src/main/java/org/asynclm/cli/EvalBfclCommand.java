@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
 import org.asynclm.eval.bfcl.BfclFiles;
 import org.asynclm.eval.bfcl.BfclRun;
 import org.asynclm.eval.bfcl.BfclScorer;
+import org.asynclm.eval.bfcl.MultiTurnRun;
+import org.asynclm.runtime.Engine;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.AtomicFiles;
@@ -27,11 +30,17 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bfcl", mixinStandardHelpOptions = true,
         description = {"Runs a checkpoint on BFCL categories, writes BFCL's result files (so BFCL's own tool can "
-                + "re-score them) and scores them with the AST checker.",
-                "--mode sync: BFCL's own prompt, the model's text is the answer. --mode async: the CML prompt with "
-                        + "estimated_time_ms; the model runs in the async runtime and the calls it wrote are the answer."},
+                + "re-score them) and scores them: single-turn categories with the AST checker, multi-turn ones by "
+                + "executing the calls on the Java port of BFCL's backends.",
+                "--mode sync: BFCL's own prompt, the model's text is the answer; in multi-turn entries, BFCL's protocol "
+                        + "(the calls of each response run, their results go back, until a response calls nothing). "
+                        + "--mode async: the CML prompt with estimated_time_ms; the model runs in the async runtime and "
+                        + "the calls it wrote are the answer; in multi-turn entries the backends are the tools, so "
+                        + "each call's real result arrives as an interrupt."},
         footer = {"", "Examples:", "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
                 "      --categories simple_python,parallel --mode async --n 20 --out runs/bfcl",
+                "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
+                "      --categories multi_turn_base --mode async --n 5 --out runs/bfcl-mt",
                 "  bin/asynclm eval bfcl --base-url http://127.0.0.1:8000/v1 --model tiny-model \\",
                 "      --tokenizer runs/tiny-model/tokenizer.json --bfcl-dir testdata/bfcl --categories simple_python \\",
                 "      --n 5 --out runs/bfcl-http"})
@@ -49,7 +58,8 @@ final class EvalBfclCommand implements Callable<Integer> {
     Path bfclDir;
 
     @Option(names = "--categories", required = true, split = ",", paramLabel = "C,...",
-            description = "Single-turn categories, e.g. simple_python,multiple,parallel,parallel_multiple,irrelevance.")
+            description = "Categories, e.g. simple_python,multiple,parallel,parallel_multiple,irrelevance or the "
+                    + "multi-turn multi_turn_base,multi_turn_miss_func,multi_turn_miss_param,multi_turn_long_context.")
     List<String> categories;
 
     @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE}).")
@@ -57,6 +67,10 @@ final class EvalBfclCommand implements Callable<Integer> {
 
     @Option(names = "--n", paramLabel = "N", description = "Only the first N entries of each category.")
     Integer n;
+
+    @Option(names = "--ids", split = ",", paramLabel = "ID,...", description = "Only these entries (with --n: the "
+            + "first N of them).")
+    List<String> ids;
 
     @Option(names = "--max-tokens", defaultValue = "128", description = "Generation limit per entry (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -67,6 +81,22 @@ final class EvalBfclCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where result and score files go.")
     Path out;
 
+    /** Every id named by --ids must be an entry of one of the categories: a typo must not run nothing. */
+    private void checkIds(BfclData data) throws BadInputException {
+        if (ids == null) {
+            return;
+        }
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (String c : categories) {
+            data.entries(c, false).forEach(e -> known.add(e.id()));
+        }
+        for (String id : ids) {
+            if (!known.contains(id)) {
+                throw new BadInputException("--ids: '" + id + "' is not an entry of " + String.join(", ", categories));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws BadInputException, IOException {
         if (!mode.equals("sync") && !mode.equals("async")) {
@@ -76,13 +106,14 @@ final class EvalBfclCommand implements Callable<Integer> {
             throw new BadInputException("--n and --max-tokens must be at least 1");
         }
         AtomicFiles.checkDirectoryTarget(out);
+        checkIds(new BfclData(bfclDir));
         BfclData data = new BfclData(bfclDir);
         Map<String, List<BfclEntry>> work = new LinkedHashMap<>();
         for (String c : categories) {
-            if (c.startsWith("multi_turn")) {
-                throw new BadInputException("--categories: " + c + " is multi-turn; only single-turn categories run here");
-            }
             List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));
+            if (ids != null) {
+                entries = entries.stream().filter(e -> ids.contains(e.id())).toList();
+            }
             work.put(c, n == null ? entries : entries.subList(0, Math.min(n, entries.size())));
         }
         served.check(checkpoint.adapter);
@@ -95,15 +126,22 @@ final class EvalBfclCommand implements Callable<Integer> {
         try (StopSignals.Scope stoppable = StopSignals.cooperate();
              Llama llama = served.remote() ? null : checkpoint.load()) {
             Tokenizer tok = llama != null ? llama.tokenizer() : served.loadTokenizer();
-            BfclRun run = new BfclRun(llama != null ? () -> ModelCommand.engineUnchecked(llama)
-                    : () -> served.model(name).engine(tok, maxTokens, 0, 1, seed), tok, maxTokens, seed);
+            Supplier<Engine> engines = llama != null ? () -> ModelCommand.engineUnchecked(llama)
+                    : () -> served.model(name).engine(tok, maxTokens, 0, 1, seed);
+            BfclRun run = new BfclRun(engines, tok, maxTokens, seed);
+            MultiTurnRun multiTurn = new MultiTurnRun(engines, tok, maxTokens, seed, data);
             for (Map.Entry<String, List<BfclEntry>> w : work.entrySet()) {
                 String category = w.getKey();
-                Map<String, String> results;
+                Map<String, JsonNode> asJson;
                 try (Progress p = new Progress(category, w.getValue().size())) {
-                    results = run.run(w.getValue(), category, mode, p);
+                    if (BfclScorer.isMultiTurnCategory(category)) {
+                        asJson = multiTurn.run(w.getValue(), mode, p);
+                        BfclFiles.writeJsonResults(BfclFiles.resultFile(out, category), asJson);
+                    } else {
+                        asJson = BfclFiles.writeResults(BfclFiles.resultFile(out, category),
+                                run.run(w.getValue(), category, mode, p));
+                    }
                 }
-                Map<String, JsonNode> asJson = BfclFiles.writeResults(BfclFiles.resultFile(out, category), results);
                 List<BfclScorer.Verdict> verdicts = new BfclScorer(false).score(category, w.getValue(), asJson);
                 BfclFiles.writeScores(BfclFiles.scoreFile(out, category), verdicts);
                 Map<String, Integer> errors = new TreeMap<>();

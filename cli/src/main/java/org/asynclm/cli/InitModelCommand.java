@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
         description = {"Writes a random-initialised Llama checkpoint in the Hugging Face layout (config.json, "
                 + "generation_config.json, model.safetensors, tokenizer.json with the chat and CML special tokens), "
                 + "which transformers and vLLM load as they are.",
-                "Presets are configs/model/<name>.yaml: tiny (the embedded default) and tiny-gqa (grouped-query "
-                        + "attention, llama3 RoPE scaling, untied lm head); --preset also takes a path."},
+                "Presets are configs/model/<name>.yaml: tiny (the embedded default), tiny-gqa (grouped-query "
+                        + "attention, llama3 RoPE scaling, untied lm head) and tiny-16k (tiny with a 16,384-token "
+                        + "context, for BFCL's multi-turn prompts); --preset also takes a path."},
         footer = {"", "Example:", "  bin/asynclm init-model --preset tiny --out runs/tiny-model --seed 0"})
 final class InitModelCommand implements Callable<Integer> {
     @Spec

@@ -43,6 +43,31 @@ class BfclCliTest {
         assertEquals("value_error:others", m.readTree(lines.get(1)).get("error_type").asText());
     }
 
+    /**
+     * Multi-turn results are scored by executing them: the ground truth written as a model's result (from
+     * checker_vectors.jsonl, BFCL's own verdicts) passes, and a dropped turn is force-terminated.
+     */
+    @Test
+    void scoresMultiTurnResultsByExecutingThem() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        List<String> lines = new java.util.ArrayList<>();
+        for (String v : Files.readAllLines(BFCL.resolve("multi_turn_golden/checker_vectors.jsonl"))) {
+            JsonNode vector = m.readTree(v);
+            String wanted = vector.get("id").asText().equals("multi_turn_base_1") ? "drop_turn" : "ground_truth";
+            if (vector.get("case").asText().equals(wanted)) {
+                lines.add(m.createObjectNode().put("id", vector.get("id").asText()).set("result", vector.get("result"))
+                        .toString());
+            }
+        }
+        Path results = dir.resolve("mt.jsonl");
+        Files.write(results, lines);
+        CliTest.Result r = CliTest.run("bfcl", "score", "--bfcl-dir", BFCL.toString(), "--category", "multi_turn_base",
+                "--results", results.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("multi_turn_base: accuracy 0.9950 (199 of 200)"), r.out());
+        assertTrue(r.out().contains("multi_turn:force_terminated"), r.out());
+    }
+
     private void bad(String expected, String category, String... resultLines) throws Exception {
         Path results = dir.resolve("r.jsonl");
         Files.write(results, List.of(resultLines));
@@ -71,7 +96,7 @@ class BfclCliTest {
         bad("r.jsonl:2: malformed JSON", "parallel", "{\"id\": \"parallel_0\", \"result\": \"[]\"}", "{\"id\": ");
         bad("r.jsonl:1: id: 'parallel_999' is not an entry of this category", "parallel",
                 "{\"id\": \"parallel_999\", \"result\": \"[]\"}");
-        bad("multi-turn scoring executes BFCL's Python backends", "multi_turn_base", "{\"id\": \"x\", \"result\": \"\"}");
+        bad("r.jsonl:1: id: 'x' is not an entry of this category", "multi_turn_base", "{\"id\": \"x\", \"result\": []}");
         Path copy = dir.resolve("bfcl");
         Files.createDirectories(copy);
         Files.copy(BFCL.resolve("BFCL_v4_parallel.json"), copy.resolve("BFCL_v4_parallel.json"));

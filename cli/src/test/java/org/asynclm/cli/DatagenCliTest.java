@@ -56,6 +56,24 @@ class DatagenCliTest {
         assertTrue(v.out().contains("50 of 50 traces valid"), v.out());
     }
 
+    /** Traces from BFCL's multi-turn entries pass validate, and their interrupts carry the backends' real results. */
+    @Test
+    void bfclMultiTurnTracesValidateAndCarryRealResults() throws Exception {
+        for (String config : new String[] {"bfcl-multi-turn", "bfcl-multi-step-parallel"}) {
+            Path out = dir.resolve(config + ".jsonl");
+            CliTest.Result r = CliTest.run("datagen", "--config", "../configs/datagen/" + config + ".yaml", "--bfcl-dir",
+                    BFCL.toString(), "--n", "40", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            CliTest.Result v = CliTest.run("datagen", "validate", out.toString());
+            assertEquals(0, v.code(), v.out());
+            assertTrue(v.out().contains("40 of 40 traces valid"), v.out());
+            String traces = Files.readString(out);
+            // file-system entries open with cd, whose real result names the folder; a made-up one says {"status": "ok"}
+            assertTrue(traces.contains("[HEAD]{\\\"current_working_directory\\\":\\\""), config);
+            assertFalse(traces.contains("\\\"status\\\":\\\"ok\\\""), config + ": a made-up result");
+        }
+    }
+
     @Test
     void aTrlExportComesWithTheChatTemplateThatRendersIt() throws Exception {
         Path out = dir.resolve("t.jsonl");

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.asynclm.bfcl.multiturn.BackendClass;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.files.TextLines;
 
@@ -20,13 +20,6 @@ import org.asynclm.runtime.files.TextLines;
  */
 public final class BfclData {
     public static final String PREFIX = "BFCL_v4_";
-
-    /** Multi-turn classes and the doc file that lists their functions. */
-    public static final Map<String, String> CLASS_DOCS = Map.of(
-            "GorillaFileSystem", "gorilla_file_system.json", "MathAPI", "math_api.json",
-            "MessageAPI", "message_api.json", "TwitterAPI", "posting_api.json", "TicketAPI", "ticket_api.json",
-            "TradingBot", "trading_bot.json", "TravelAPI", "travel_booking.json",
-            "VehicleControlAPI", "vehicle_control.json");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Path dir;
@@ -85,11 +78,11 @@ public final class BfclData {
 
     /** The functions of a multi-turn class, as listed in its doc file. */
     public ArrayNode functionDocs(String className) throws BadInputException {
-        String file = CLASS_DOCS.get(className);
-        if (file == null) {
+        BackendClass c = BackendClass.byPythonName(className);
+        if (c == null) {
             throw new BadInputException(dir + ": no function docs known for class '" + className + "'");
         }
-        Path p = dir.resolve("multi_turn_func_doc").resolve(file);
+        Path p = dir.resolve("multi_turn_func_doc").resolve(c.docFile());
         if (!Files.exists(p)) {
             throw new BadInputException(p + ": no such file");
         }

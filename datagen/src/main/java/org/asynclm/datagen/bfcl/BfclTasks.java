@@ -1,6 +1,8 @@
 package org.asynclm.datagen.bfcl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +19,9 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
+import org.asynclm.bfcl.multiturn.BackendClass;
+import org.asynclm.bfcl.multiturn.BackendSession;
+import org.asynclm.bfcl.multiturn.Py;
 import org.asynclm.cml.CmlWriter;
 import org.asynclm.cml.PyCall;
 import org.asynclm.cml.PySyntaxException;
@@ -32,16 +37,21 @@ import org.asynclm.runtime.scenario.ScenarioCall;
 
 /**
  * Tasks from BFCL data. {@code bfcl-parallel}: the parallel and parallel_multiple categories, independent calls
- * with ground-truth arguments. {@code bfcl-multi-turn}: the first round of multi_turn_base, a chain (each call runs
- * on the state the previous one left). {@code bfcl-multi-step-parallel}: three distinct first rounds in one task,
+ * with ground-truth arguments and results shaped by the functions' response schemas. {@code bfcl-multi-turn}: the
+ * first round of multi_turn_base, a chain (each call runs on the state the previous one left), whose results are
+ * real: the calls run on the Java port of BFCL's backends. {@code bfcl-multi-step-parallel}: three distinct first rounds in one task,
  * as the paper's v3-multi-step-parallel. Entries are split into train and eval by a hash of their id and the seed.
  */
 public final class BfclTasks {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** A BFCL entry turned into calls (ids assigned later), with its functions and request text. */
+    /**
+     * A BFCL entry turned into calls (ids assigned later), with its functions and request text, and for multi-turn
+     * entries the real result of each call (null for single-turn entries, whose functions BFCL does not implement).
+     */
     record Entry(String id, String question, List<String> functions, List<Map<String, Object>> arguments,
-                 Map<String, JsonNode> docs) {
+                 Map<String, JsonNode> docs, List<JsonNode> results) {
     }
 
     private BfclTasks() {
@@ -194,8 +204,8 @@ public final class BfclTasks {
                 long actual = CostModel.msToNanos(
                         Math.round(estimate / 1e6 * timing.noise().applyAsDouble(rng) * 1000) / 1000.0);
                 List<String> deps = chained && previous != null ? List.of(previous) : List.of();
-                calls.add(new ScenarioCall(id, fn, e.arguments().get(i), deps, estimate, actual,
-                        result(e.docs().get(fn), rng)));
+                JsonNode result = e.results() != null ? e.results().get(i) : result(e.docs().get(fn), rng);
+                calls.add(new ScenarioCall(id, fn, e.arguments().get(i), deps, estimate, actual, result));
                 previous = id;
             }
         }
@@ -262,7 +272,7 @@ public final class BfclTasks {
             functions.add(fn);
             args.add(a);
         }
-        return new Entry(e.id(), firstUserMessage(e), functions, args, docs);
+        return new Entry(e.id(), firstUserMessage(e), functions, args, docs, null);
     }
 
     private static Entry multiTurn(BfclData data, BfclEntry e) throws BadInputException {
@@ -301,7 +311,31 @@ public final class BfclTasks {
             functions.add(call.function());
             args.add(a);
         }
-        return new Entry(e.id(), firstUserMessage(e), functions, args, docs);
+        return new Entry(e.id(), firstUserMessage(e), functions, args, docs, realResults(e, firstRound));
+    }
+
+    /**
+     * The first round's calls executed in order on the entry's backends (the Java port of BFCL's), each result as
+     * the model would read it: a dict as JSON, anything else (None, an error) as BFCL's text.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<JsonNode> realResults(BfclEntry e, JsonNode round) {
+        List<BackendClass> involved = new ArrayList<>();
+        e.question().path("involved_classes").forEach(c -> involved.add(BackendClass.byPythonName(c.asText())));
+        BackendSession backends = new BackendSession((Map<Object, Object>) Py.fromJson(e.question().get("initial_config")),
+                involved, false);
+        List<JsonNode> results = new ArrayList<>();
+        for (JsonNode call : round) {
+            String r = backends.execute(call.asText());
+            JsonNode parsed = null;
+            try {
+                parsed = MAPPER.readTree(r);
+            } catch (JsonProcessingException notJson) {
+                // BFCL's str() of a value that is not a dict: the model reads it as text
+            }
+            results.add(parsed != null && parsed.isContainerNode() ? parsed : F.textNode(r));
+        }
+        return results;
     }
 
     /**

@@ -3,8 +3,13 @@ package org.asynclm.datagen.bfcl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.asynclm.bfcl.BfclData;
 import org.asynclm.bfcl.BfclEntry;
@@ -89,6 +94,41 @@ public class BfclTasksTest {
                 }
             }
         }
+    }
+
+    /**
+     * Each call of a multi-turn task carries the result BFCL's own Python backends gave the same call
+     * (multi_turn_golden/multi_turn_base.jsonl, made by tools/bfcl_backend_golden.py), not a made-up one.
+     */
+    @Test
+    void multiTurnCallsCarryTheBackendsRealResults() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        Map<String, JsonNode> firstRounds = new HashMap<>();
+        for (String line : Files.readAllLines(BFCL.resolve("multi_turn_golden/multi_turn_base.jsonl"))) {
+            JsonNode g = m.readTree(line);
+            firstRounds.put(g.get("id").asText(), g.get("turns").get(0));
+        }
+        int checked = 0;
+        for (String split : List.of("train", "eval")) {
+            TaskSource src = source("bfcl-multi-turn", split);
+            for (int i = 0; i < 200; i++) {
+                Scenario s = src.task(i, new SplittableRandom(i)).scenario();
+                JsonNode round = firstRounds.get(s.name().substring(s.name().indexOf("multi_turn_base_")));
+                assertEquals(round.get("results").size(), s.calls().size(), s.name());
+                for (int k = 0; k < s.calls().size(); k++) {
+                    String bfcl = round.get("results").get(k).asText();
+                    JsonNode result = s.calls().get(k).result();
+                    assertEquals(bfcl, result.isTextual() ? result.asText() : pythonJson(result), s.name() + " call " + k);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 400, "calls checked: " + checked);
+    }
+
+    /** json.dumps' layout of a JSON tree (", " and ": "), to compare with the result string BFCL recorded. */
+    private static String pythonJson(JsonNode n) throws Exception {
+        return org.asynclm.bfcl.multiturn.Py.jsonDumps(org.asynclm.bfcl.multiturn.Py.fromJson(n));
     }
 
     @Test

@@ -41,6 +41,17 @@ public final class BfclFiles {
         return asJson;
     }
 
+    /** Writes results that are JSON values (multi-turn: a list of turns, each a list of responses). */
+    public static void writeJsonResults(Path file, Map<String, JsonNode> results) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        results.forEach((id, r) -> {
+            ObjectNode line = JsonNodeFactory.instance.objectNode().put("id", id);
+            line.set("result", r);
+            lines.append(line).append('\n');
+        });
+        AtomicFiles.writeString(file, lines.toString());
+    }
+
     public static void writeScores(Path file, List<BfclScorer.Verdict> verdicts) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (BfclScorer.Verdict v : verdicts) {

@@ -18,8 +18,9 @@ import org.asynclm.runtime.BadInputException;
 
 /**
  * Scores BFCL result files ({@code {"id", "result"}} per line, the result a string from a prompting model or BFCL's
- * FC list {@code [{name: arguments_json}]}) against a category's possible answers, as BFCL's runner does for the
- * AST and relevance categories.
+ * FC list {@code [{name: arguments_json}]}; for multi-turn categories a list of turns, each a list of such step
+ * responses) against a category's possible answers, as BFCL's runner does for the AST, relevance and multi-turn
+ * categories.
  */
 public final class BfclScorer {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,6 +30,7 @@ public final class BfclScorer {
     }
 
     private final AstChecker checker;
+    private final MultiTurnChecker multiTurnChecker = new MultiTurnChecker();
 
     public BfclScorer(boolean underscoreToDot) {
         this.checker = new AstChecker(underscoreToDot);
@@ -38,11 +40,12 @@ public final class BfclScorer {
         return category.contains("relevance");
     }
 
+    /** The multi-turn categories, scored by executing the calls on BFCL's backends ({@link MultiTurnChecker}). */
+    public static boolean isMultiTurnCategory(String category) {
+        return category.startsWith("multi_turn");
+    }
+
     public List<Verdict> score(BfclData data, String category, Path resultsFile) throws BadInputException {
-        if (category.startsWith("multi_turn")) {
-            throw new BadInputException(category + ": multi-turn scoring executes BFCL's Python backends, which this "
-                    + "checker does not port; score it with BFCL itself");
-        }
         List<BfclEntry> entries = data.entries(category, !isRelevanceCategory(category));
         return score(category, entries, readResults(resultsFile, entries));
     }
@@ -50,6 +53,7 @@ public final class BfclScorer {
     /** Verdicts for these entries; an entry without a result is invalid ({@code missing_result}). */
     public List<Verdict> score(String category, List<BfclEntry> entries, Map<String, JsonNode> results) {
         boolean relevance = isRelevanceCategory(category);
+        boolean multiTurn = isMultiTurnCategory(category);
         List<Verdict> out = new ArrayList<>(entries.size());
         for (BfclEntry e : entries) {
             JsonNode result = results.get(e.id());
@@ -57,7 +61,8 @@ public final class BfclScorer {
                 out.add(new Verdict(e.id(), false, "missing_result"));
                 continue;
             }
-            CheckResult r = relevance ? relevance(category, result) : ast(category, e, result);
+            CheckResult r = multiTurn ? multiTurnChecker.check(e, result)
+                    : relevance ? relevance(category, result) : ast(category, e, result);
             out.add(new Verdict(e.id(), r.valid(), r.errorType()));
         }
         return out;

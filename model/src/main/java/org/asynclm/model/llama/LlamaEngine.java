@@ -1,6 +1,7 @@
 package org.asynclm.model.llama;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.asynclm.runtime.CacheAction;
 import org.asynclm.runtime.Engine;
@@ -14,6 +15,7 @@ import org.asynclm.runtime.stop.StopSignals;
  * step brings it back. A stop asked for by a signal ends decoding at the next token.
  */
 public final class LlamaEngine implements Engine {
+    static final int PREFILL_SLICE = 512;
     private final Llama model;
     private final Llama.Cache cache;
     private final Sampler sampler;
@@ -53,8 +55,11 @@ public final class LlamaEngine implements Engine {
             feed = context.stream().mapToInt(Integer::intValue).toArray();
             dropped = false;
         }
-        if (feed.length > 0) {
-            float[][] logits = model.forward(cache, feed);
+        // a long prompt goes in slices, so that attention holds [heads, slice, context] scores at a time instead of
+        // [heads, prompt, prompt] (a 25,000-token BFCL multi-turn prompt would need 10 GB for one layer's scores)
+        for (int from = 0; from < feed.length; from += PREFILL_SLICE) {
+            float[][] logits = model.forward(cache, Arrays.copyOfRange(feed, from, Math.min(feed.length,
+                    from + PREFILL_SLICE)));
             next = logits[logits.length - 1];
         }
     }

@@ -105,6 +105,30 @@ class LlamaEngineTest {
         }
     }
 
+    /** A prompt longer than a prefill slice goes in slices; the next-token logits are those of one whole forward. */
+    @Test
+    void aLongPromptPrefilledInSlicesMeansTheSameAsOneForward() {
+        StringBuilder text = new StringBuilder("<|begin_of_text|>");
+        while (text.length() < 3 * LlamaEngine.PREFILL_SLICE + 100) {
+            text.append("The backends answer each call; ");
+        }
+        int[] prompt = TOK.encode(text.toString());
+        float[] whole;
+        try (Llama.Cache cache = model.newCache()) {
+            float[][] logits = model.forward(cache, prompt);
+            whole = logits[logits.length - 1];
+        }
+        try (LlamaEngine engine = new LlamaEngine(model, Sampler.greedy())) {
+            engine.prefill(prompt);
+            assertEquals(prompt.length, engine.contextLength());
+            double worst = 0;
+            for (int v = 0; v < whole.length; v++) {
+                worst = Math.max(worst, Math.abs(whole[v] - engine.nextLogits()[v]));
+            }
+            assertTrue(worst < 1e-4, "sliced prefill differs by " + worst);
+        }
+    }
+
     @Test
     void underTheMaskEvenARandomModelNeverBreaksCml() throws Exception {
         VirtualClock clock = new VirtualClock();
