@@ -84,7 +84,16 @@ public final class BfclTasks {
                     + " usable entries; need at least " + needed);
         }
         boolean allTools = c.bfcl().tools().equals("all");
-        Timing timing = new Timing(c.estimatedMs()::draw, c.noise()::draw, false);
+        Map<String, Double> fixed = c.bfcl().estimatedMsByFunction();
+        Set<String> known = new HashSet<>();
+        pool.forEach(e -> known.addAll(e.docs().keySet()));
+        for (String fn : fixed.keySet()) {
+            if (!known.contains(fn)) {
+                throw new BadInputException("bfcl.estimated_ms_by_function: '" + fn + "' is not a function of the "
+                        + c.source().id() + " entries in " + dir);
+            }
+        }
+        Timing timing = new Timing(c.estimatedMs()::draw, c.noise()::draw, false, fixed);
         return switch (c.source()) {
             case BFCL_PARALLEL -> (index, rng) -> task(List.of(pool.get((int) (index % pool.size()))), false,
                     "parallel", split, timing, rng, allTools, null);
@@ -100,7 +109,12 @@ public final class BfclTasks {
      * experiments where each call runs for its own time), and the factor from estimate to real time.
      */
     record Timing(ToDoubleFunction<SplittableRandom> estimateMs, ToDoubleFunction<SplittableRandom> noise,
-                  boolean perCall) {
+                  boolean perCall, Map<String, Double> fixedMs) {
+        /** A function's estimate: its fixed one where the config names it, else a draw. */
+        long estimateNanos(String function, SplittableRandom rng) {
+            Double ms = fixedMs.get(function);
+            return CostModel.msToNanos(Math.round((ms != null ? ms : estimateMs.applyAsDouble(rng)) * 1000) / 1000.0);
+        }
     }
 
     /**
@@ -113,7 +127,7 @@ public final class BfclTasks {
     public static List<Scenario> forLatency(BfclData data, LatencyDataset set, int n, long seed, double trainFraction,
                                             ToDoubleFunction<SplittableRandom> latencyMs, long[] userInterruptsNanos)
             throws BadInputException {
-        Timing timing = new Timing(latencyMs, r -> 1.0, true);
+        Timing timing = new Timing(latencyMs, r -> 1.0, true, Map.of());
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Scenario> out = new ArrayList<>();
         String dataset = set.id();
@@ -198,7 +212,7 @@ public final class BfclTasks {
             for (int i = 0; i < e.functions().size(); i++) {
                 String fn = e.functions().get(i);
                 String id = entries.size() == 1 ? String.valueOf((char) ('a' + i)) : prefix + (i + 1);
-                long drawn = CostModel.msToNanos(Math.round(timing.estimateMs().applyAsDouble(rng) * 1000) / 1000.0);
+                long drawn = timing.estimateNanos(fn, rng);
                 long estimate = timing.perCall() ? drawn : estimates.computeIfAbsent(fn, f -> drawn);
                 estimates.putIfAbsent(fn, drawn);
                 long actual = CostModel.msToNanos(
@@ -231,8 +245,7 @@ public final class BfclTasks {
             }
         }
         shown.forEach((fn, doc) -> {
-            long estimate = estimates.computeIfAbsent(fn,
-                    f -> CostModel.msToNanos(Math.round(timing.estimateMs().applyAsDouble(rng) * 1000) / 1000.0));
+            long estimate = estimates.computeIfAbsent(fn, f -> timing.estimateNanos(f, rng));
             ObjectNode schema = doc.deepCopy();
             schema.remove("response");
             schema.put("estimated_time_ms", Math.round(estimate / 1e3) / 1e3);

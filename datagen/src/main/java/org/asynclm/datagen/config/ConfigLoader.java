@@ -75,6 +75,10 @@ public final class ConfigLoader {
         loaded.check(b.split() != null, "bfcl.split", "must be one of " + ConfigName.ids(DatagenConfig.Split.class));
         loaded.check(b.trainFraction() > 0 && b.trainFraction() < 1, "bfcl.train_fraction", "must be between 0 and 1");
         loaded.check(List.of("used", "all").contains(b.tools()), "bfcl.tools", "must be used or all");
+        for (Map.Entry<String, Double> e : b.estimatedMsByFunction().entrySet()) {
+            loaded.check(e.getValue() != null && e.getValue() > 0, "bfcl.estimated_ms_by_function",
+                    "'" + e.getKey() + "' must be a time in ms > 0");
+        }
     }
 
     private static void range(YamlConfig.Loaded<?> loaded, Range r, String key, double floor, boolean whole)

@@ -28,6 +28,11 @@ public record DatagenConfig(Source source, int n, long seed, PolicyName policy, 
                             double errorRate) {
     }
 
-    public record Bfcl(String dir, Split split, double trainFraction, String tools) {
+    /** {@code estimatedMsByFunction}: fixed estimates for named functions; the others draw from estimated_ms. */
+    public record Bfcl(String dir, Split split, double trainFraction, String tools,
+                       Map<String, Double> estimatedMsByFunction) {
+        public Bfcl {
+            estimatedMsByFunction = estimatedMsByFunction == null ? Map.of() : Map.copyOf(estimatedMsByFunction);
+        }
     }
 }

@@ -126,6 +126,29 @@ public class BfclTasksTest {
         assertTrue(checked > 400, "calls checked: " + checked);
     }
 
+    @Test
+    void aFunctionsEstimateCanBeFixedByName() throws Exception {
+        DatagenConfig c = ConfigLoader.load(null, List.of("source=bfcl-multi-turn", "bfcl.dir=\"" + BFCL + "\"",
+                "bfcl.estimated_ms_by_function={cd: 20, grep: 300.5}"));
+        TaskSource src = BfclTasks.create(c, BFCL);
+        int seen = 0;
+        for (int i = 0; i < 200; i++) {
+            for (var call : src.task(i, new SplittableRandom(i)).scenario().calls()) {
+                if (call.function().equals("cd")) {
+                    assertEquals(20_000_000L, call.estimatedNanos());
+                    seen++;
+                }
+            }
+        }
+        assertTrue(seen > 10, "cd calls seen: " + seen);
+        DatagenConfig typo = ConfigLoader.load(null, List.of("source=bfcl-multi-turn", "bfcl.dir=\"" + BFCL + "\"",
+                "bfcl.estimated_ms_by_function={cdd: 20}"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.asynclm.runtime.BadInputException.class,
+                () -> BfclTasks.create(typo, BFCL));
+        assertEquals("bfcl.estimated_ms_by_function: 'cdd' is not a function of the bfcl-multi-turn entries in "
+                + BFCL, e.getMessage());
+    }
+
     /** json.dumps' layout of a JSON tree (", " and ": "), to compare with the result string BFCL recorded. */
     private static String pythonJson(JsonNode n) throws Exception {
         return org.asynclm.bfcl.multiturn.Py.jsonDumps(org.asynclm.bfcl.multiturn.Py.fromJson(n));
