@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.asynclm.bfcl.BfclData;
@@ -50,7 +51,7 @@ final class BfclDownload implements Callable<Integer> {
                 files.add("possible_answer/" + BfclData.PREFIX + c + ".json");
             }
         }
-        java.util.Arrays.stream(BackendClass.values()).map(BackendClass::docFile).sorted()
+        Arrays.stream(BackendClass.values()).map(BackendClass::docFile).sorted()
                 .forEach(f -> files.add("multi_turn_func_doc/" + f));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -16,9 +18,9 @@ import org.asynclm.eval.bfcl.BfclFiles;
 import org.asynclm.eval.bfcl.BfclRun;
 import org.asynclm.eval.bfcl.BfclScorer;
 import org.asynclm.eval.bfcl.MultiTurnRun;
-import org.asynclm.runtime.Engine;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Engine;
 import org.asynclm.runtime.files.AtomicFiles;
 import org.asynclm.runtime.stop.StopSignals;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -39,8 +41,8 @@ import picocli.CommandLine.Spec;
                         + "each call's real result arrives as an interrupt."},
         footer = {"", "Examples:", "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
                 "      --categories simple_python,parallel --mode async --n 20 --out runs/bfcl",
-                "  bin/asynclm eval bfcl --model runs/tiny-model --bfcl-dir ../shared/bfcl \\",
-                "      --categories multi_turn_base --mode async --n 5 --out runs/bfcl-mt",
+                "  bin/asynclm eval bfcl --model runs/tiny-16k --bfcl-dir ../shared/bfcl --categories multi_turn_base \\",
+                "      --ids multi_turn_base_100,multi_turn_base_104 --mode async --out runs/bfcl-mt",
                 "  bin/asynclm eval bfcl --base-url http://127.0.0.1:8000/v1 --model tiny-model \\",
                 "      --tokenizer runs/tiny-model/tokenizer.json --bfcl-dir testdata/bfcl --categories simple_python \\",
                 "      --n 5 --out runs/bfcl-http"})
@@ -72,7 +74,8 @@ final class EvalBfclCommand implements Callable<Integer> {
             + "first N of them).")
     List<String> ids;
 
-    @Option(names = "--max-tokens", defaultValue = "128", description = "Generation limit per entry (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-tokens", defaultValue = "128", description = "Generation limit per answer: an entry, or a multi-turn step (sync) or turn (async) "
+            + "(default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the tools' times (default: ${DEFAULT-VALUE}).")
@@ -86,7 +89,7 @@ final class EvalBfclCommand implements Callable<Integer> {
         if (ids == null) {
             return;
         }
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         for (String c : categories) {
             data.entries(c, false).forEach(e -> known.add(e.id()));
         }
@@ -106,8 +109,8 @@ final class EvalBfclCommand implements Callable<Integer> {
             throw new BadInputException("--n and --max-tokens must be at least 1");
         }
         AtomicFiles.checkDirectoryTarget(out);
-        checkIds(new BfclData(bfclDir));
         BfclData data = new BfclData(bfclDir);
+        checkIds(data);
         Map<String, List<BfclEntry>> work = new LinkedHashMap<>();
         for (String c : categories) {
             List<BfclEntry> entries = data.entries(c, !BfclScorer.isRelevanceCategory(c));

@@ -1,8 +1,6 @@
 package org.asynclm.datagen.bfcl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,12 +37,11 @@ import org.asynclm.runtime.scenario.ScenarioCall;
  * Tasks from BFCL data. {@code bfcl-parallel}: the parallel and parallel_multiple categories, independent calls
  * with ground-truth arguments and results shaped by the functions' response schemas. {@code bfcl-multi-turn}: the
  * first round of multi_turn_base, a chain (each call runs on the state the previous one left), whose results are
- * real: the calls run on the Java port of BFCL's backends. {@code bfcl-multi-step-parallel}: three distinct first rounds in one task,
- * as the paper's v3-multi-step-parallel. Entries are split into train and eval by a hash of their id and the seed.
+ * real: the calls run on the Java port of BFCL's backends. {@code bfcl-multi-step-parallel}: three distinct first
+ * rounds in one task, as the paper's v3-multi-step-parallel. Entries are split into train and eval by a hash of their id and the seed.
  */
 public final class BfclTasks {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
      * A BFCL entry turned into calls (ids assigned later), with its functions and request text, and for multi-turn
@@ -335,18 +332,11 @@ public final class BfclTasks {
     private static List<JsonNode> realResults(BfclEntry e, JsonNode round) {
         List<BackendClass> involved = new ArrayList<>();
         e.question().path("involved_classes").forEach(c -> involved.add(BackendClass.byPythonName(c.asText())));
-        BackendSession backends = new BackendSession((Map<Object, Object>) Py.fromJson(e.question().get("initial_config")),
-                involved, false);
+        Map<Object, Object> config = (Map<Object, Object>) Py.fromJson(e.question().get("initial_config"));
+        BackendSession backends = new BackendSession(config, involved, false);
         List<JsonNode> results = new ArrayList<>();
         for (JsonNode call : round) {
-            String r = backends.execute(call.asText());
-            JsonNode parsed = null;
-            try {
-                parsed = MAPPER.readTree(r);
-            } catch (JsonProcessingException notJson) {
-                // BFCL's str() of a value that is not a dict: the model reads it as text
-            }
-            results.add(parsed != null && parsed.isContainerNode() ? parsed : F.textNode(r));
+            results.add(BackendSession.readable(backends.execute(call.asText())));
         }
         return results;
     }

@@ -251,14 +251,9 @@ public final class MultiTurnRun {
 
         @Override
         public Object invoke(Invocation inv) throws InterruptedException {
-            String r = backends.execute(name(), List.of(), inv.arguments());
+            String result = backends.execute(name(), List.of(), inv.arguments());
             inv.sleep(estimate);
-            try {
-                JsonNode parsed = JSON.readTree(r);
-                return parsed != null && parsed.isContainerNode() ? parsed : r;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-                return r;
-            }
+            return BackendSession.readable(result);
         }
     }
 }

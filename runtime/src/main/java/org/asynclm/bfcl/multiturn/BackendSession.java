@@ -1,5 +1,9 @@
 package org.asynclm.bfcl.multiturn;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +23,8 @@ public final class BackendSession {
     /** BFCL refuses these names before evaluating a call. */
     private static final Set<String> DENIED = Set.of("kill", "exit", "quit", "remove", "unlink", "popen", "Popen",
             "run");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<BackendClass, Backend> instances = new LinkedHashMap<>();
     private final Map<String, Backend> byMethod = new LinkedHashMap<>();
@@ -86,6 +92,22 @@ public final class BackendSession {
 
     private static String error(String message) {
         return "Error during execution: " + message;
+    }
+
+    /**
+     * A result as a model reads it in an interrupt: the JSON of a dict as JSON, any other text (None, a list's
+     * {@code str()}, an error) as a string.
+     */
+    public static JsonNode readable(String result) {
+        try {
+            JsonNode parsed = JSON.readTree(result);
+            if (parsed != null && parsed.isContainerNode()) {
+                return parsed;
+            }
+        } catch (JsonProcessingException notJson) {
+            // text, not JSON
+        }
+        return TextNode.valueOf(result);
     }
 
     /** BFCL's result serialisation: a str as it is, a dict by {@code json.dumps} (else {@code str}), else {@code str}. */

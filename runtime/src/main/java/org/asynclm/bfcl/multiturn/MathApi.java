@@ -15,9 +15,8 @@ import java.util.Map;
  * {@code {'result': mpf('2.0')}}.
  */
 public final class MathApi extends Backend {
-    private static final Map<String, Double> TO_METERS = Map.of("km", 1000.0, "m", 1.0, "cm", 0.01, "mm", 0.001,
-            "um", 1e-6, "nm", 1e-9);
-    private static final Map<String, Object> TO_METERS_EXACT = Map.of("km", 1000L, "m", 1L, "cm", 0.01, "mm", 0.001,
+    /** Python's table: ints where it wrote ints, so that km and m keep an int value an int until the division. */
+    private static final Map<String, Object> TO_METERS = Map.of("km", 1000L, "m", 1L, "cm", 0.01, "mm", 0.001,
             "um", 1e-6, "nm", 1e-9);
     private static final Map<String, Double> IMPERIAL = Map.ofEntries(Map.entry("cm_to_in", 0.393701),
             Map.entry("in_to_cm", 2.54), Map.entry("m_to_ft", 3.28084), Map.entry("ft_to_m", 0.3048),
@@ -178,8 +177,8 @@ public final class MathApi extends Backend {
         if (!TO_METERS.containsKey(unitIn) || !TO_METERS.containsKey(unitOut)) {
             return dict("error", "Conversion from '" + Py.str(unitIn) + "' to '" + Py.str(unitOut) + "' is not supported");
         }
-        Object meters = PyMath.mul(value, TO_METERS_EXACT.get(unitIn));
-        Object fromMeters = PyMath.div(1L, TO_METERS_EXACT.get(unitOut));
+        Object meters = PyMath.mul(value, TO_METERS.get(unitIn));
+        Object fromMeters = PyMath.div(1L, TO_METERS.get(unitOut));
         return dict("result", PyMath.mul(meters, fromMeters));
     }
 
