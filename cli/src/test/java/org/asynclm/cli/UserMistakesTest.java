@@ -34,6 +34,7 @@ class UserMistakesTest {
         Files.createDirectories(dir.resolve("folder"));
         Files.writeString(dir.resolve("file"), "x");
         Files.writeString(dir.resolve("twice.yaml"), "n: 5\nseed: 1\nn: 6\n");
+        Files.writeString(dir.resolve("zero-estimate.yaml"), "source: bfcl-multi-turn\nbfcl:\n  estimated_ms_by_function: {cd: 0}\n");
         Files.writeString(dir.resolve("hidden.yaml"), "seed: abc\n");
         Files.writeString(dir.resolve("scalar.yaml"), "estimated_ms: 5\n");
         Files.writeString(dir.resolve("empty.yaml"), "seed:\n");
@@ -98,6 +99,18 @@ class UserMistakesTest {
                 Arguments.of("datagen --config {dir}/empty.yaml --out {dir}/t.jsonl",
                         "{dir}/empty.yaml:1: seed: must not be empty; expected a whole number"),
                 Arguments.of("datagen --config {dir}/latin1.yaml --out {dir}/t.jsonl", "{dir}/latin1.yaml:1: not UTF-8 text"),
+                Arguments.of("datagen --config ../configs/datagen/bfcl-multi-turn.yaml --bfcl-dir " + BFCL
+                        + " --set bfcl.estimated_ms_by_function={cd:0} --out {dir}/t.jsonl",
+                        "--set bfcl.estimated_ms_by_function: 'cd:0' has no time (write {name: ms}, with a space after "
+                                + "the colon)"),
+                Arguments.of("datagen --config {dir}/zero-estimate.yaml --bfcl-dir " + BFCL + " --out {dir}/t.jsonl",
+                        "{dir}/zero-estimate.yaml:3: bfcl.estimated_ms_by_function: 'cd' must be a time in ms > 0"),
+                Arguments.of("datagen --config ../configs/datagen/bfcl-multi-turn.yaml --bfcl-dir " + BFCL
+                        + " --set bfcl.estimated_ms_by_function.cdd=5 --out {dir}/t.jsonl",
+                        "bfcl.estimated_ms_by_function: 'cdd' is not a function of the bfcl-multi-turn entries in " + BFCL),
+                // BFCL entries
+                Arguments.of("eval bfcl --model {dir}/m --bfcl-dir " + BFCL + " --categories multi_turn_base --ids "
+                        + "multi_turn_base_1000 --out {dir}/b", "--ids: 'multi_turn_base_1000' is not an entry of multi_turn_base"),
                 // data files
                 Arguments.of("train-data --model {dir}/m --traces {dir}/latin1.jsonl", "{dir}/latin1.jsonl:2: not UTF-8 text"),
                 Arguments.of("train-data --model {dir}/m --traces {dir}/intr.jsonl",

@@ -19,7 +19,7 @@ import org.asynclm.runtime.teacher.PolicyName;
  */
 public final class ConfigLoader {
     private static final YamlConfig YAML = new YamlConfig("datagen", "/org/asynclm/datagen/defaults.yaml",
-            Set.of("synthetic.shapes"));
+            Set.of("synthetic.shapes", "bfcl.estimated_ms_by_function"));
 
     private ConfigLoader() {
     }
@@ -76,8 +76,9 @@ public final class ConfigLoader {
         loaded.check(b.trainFraction() > 0 && b.trainFraction() < 1, "bfcl.train_fraction", "must be between 0 and 1");
         loaded.check(List.of("used", "all").contains(b.tools()), "bfcl.tools", "must be used or all");
         for (Map.Entry<String, Double> e : b.estimatedMsByFunction().entrySet()) {
-            loaded.check(e.getValue() != null && e.getValue() > 0, "bfcl.estimated_ms_by_function",
-                    "'" + e.getKey() + "' must be a time in ms > 0");
+            loaded.check(e.getValue() != null, "bfcl.estimated_ms_by_function",
+                    "'" + e.getKey() + "' has no time (write {name: ms}, with a space after the colon)");
+            loaded.check(e.getValue() > 0, "bfcl.estimated_ms_by_function", "'" + e.getKey() + "' must be a time in ms > 0");
         }
     }
 

@@ -1,5 +1,7 @@
 package org.asynclm.datagen.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
@@ -32,7 +34,9 @@ public record DatagenConfig(Source source, int n, long seed, PolicyName policy, 
     public record Bfcl(String dir, Split split, double trainFraction, String tools,
                        Map<String, Double> estimatedMsByFunction) {
         public Bfcl {
-            estimatedMsByFunction = estimatedMsByFunction == null ? Map.of() : Map.copyOf(estimatedMsByFunction);
+            // a copy that keeps a key without a value, so that validation can name it ({cd:5} is one key, "cd:5")
+            estimatedMsByFunction = estimatedMsByFunction == null ? Map.of()
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(estimatedMsByFunction));
         }
     }
 }
