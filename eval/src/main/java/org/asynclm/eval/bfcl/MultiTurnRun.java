@@ -146,48 +146,68 @@ public final class MultiTurnRun {
         return out;
     }
 
+    /**
+     * One engine holds the whole conversation: each step appends only what is new (the tool results, the next
+     * user message) to the context the model already has, instead of prefilling everything again.
+     */
     private JsonNode sync(BfclEntry e, Functions f) throws ContextFull {
         BackendSession backends = MultiTurnChecker.session(e);
         ArrayNode result = JsonNodeFactory.instance.arrayNode();
-        List<Turn> messages = new ArrayList<>();
-        messages.add(new Turn("system", BfclPrompt.system(JSON.valueToTree(f.shown()), Language.PYTHON)));
+        List<Turn> unread = new ArrayList<>(); // messages the model's context does not hold yet
+        unread.add(new Turn("system", BfclPrompt.system(JSON.valueToTree(f.shown()), Language.PYTHON)));
         int turns = e.question().get("question").size();
-        for (int t = 0; t < turns; t++) {
-            messages.addAll(userMessages(e, t, f, true));
-            ArrayNode steps = result.addArray();
-            for (int step = 0; ; step++) {
-                if (step >= MAXIMUM_STEP_LIMIT + 1) {
-                    return result; // force-quit: the remaining turns are not run, so the checker sees fewer turns
-                }
-                String text = generate(ChatPrompt.render(messages));
-                steps.add(text);
-                messages.add(new Turn("assistant", text));
-                List<MultiTurnChecker.Call> calls = MultiTurnChecker.decodeStep(new TextNode(text));
-                if (calls.isEmpty()) {
-                    break;
-                }
-                for (MultiTurnChecker.Call c : calls) {
-                    messages.add(new Turn("ipython", backends.execute(c.function(), List.of(), c.keywords())));
+        try (Engine engine = engines.get()) {
+            for (int t = 0; t < turns; t++) {
+                unread.addAll(userMessages(e, t, f, true));
+                ArrayNode steps = result.addArray();
+                for (int step = 0; ; step++) {
+                    if (step >= MAXIMUM_STEP_LIMIT + 1) {
+                        return result; // force-quit: the later turns are not run, so the checker sees fewer turns
+                    }
+                    read(engine, unread);
+                    String text = answer(engine);
+                    steps.add(text);
+                    List<MultiTurnChecker.Call> calls = MultiTurnChecker.decodeStep(new TextNode(text));
+                    if (calls.isEmpty()) {
+                        break;
+                    }
+                    for (MultiTurnChecker.Call c : calls) {
+                        unread.add(new Turn("ipython", backends.execute(c.function(), List.of(), c.keywords())));
+                    }
                 }
             }
         }
         return result;
     }
 
-    private String generate(String prompt) throws ContextFull {
-        try (Engine engine = engines.get()) {
-            TokenMonitor monitor = new TokenMonitor(tokenizer);
-            engine.prefill(fitting(engine, tokenizer.encode(prompt)));
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < maxTokens; i++) {
-                int token = engine.decode(monitor);
-                if (monitor.isEndOfTurn(token)) {
-                    break;
-                }
-                text.append(monitor.accept(token, new ArrayList<>()));
-            }
-            return text.toString();
+    /** Puts the unread messages into the model's context: the first ones as the prompt, later ones appended. */
+    private void read(Engine engine, List<Turn> unread) throws ContextFull {
+        boolean first = engine.contextLength() == 0;
+        int[] tokens = tokenizer.encode(first ? ChatPrompt.render(unread) : ChatPrompt.continuation(unread));
+        if (engine.contextLength() + tokens.length >= engine.maxContext()) {
+            throw new ContextFull(engine.contextLength() + tokens.length, engine.maxContext());
         }
+        if (first) {
+            engine.prefill(tokens);
+        } else {
+            engine.append(tokens);
+        }
+        unread.clear();
+    }
+
+    /** The model's answer, to its end of turn; an answer cut by --max-tokens gets the end-of-turn token appended. */
+    private String answer(Engine engine) {
+        TokenMonitor monitor = new TokenMonitor(tokenizer);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < maxTokens; i++) {
+            int token = engine.decode(monitor);
+            if (monitor.isEndOfTurn(token)) {
+                return text.toString();
+            }
+            text.append(monitor.accept(token, new ArrayList<>()));
+        }
+        engine.append(new int[] {tokenizer.endOfTurnId()});
+        return text.toString();
     }
 
     private JsonNode async(BfclEntry e, Functions f) throws ContextFull {

@@ -26,43 +26,56 @@ class MultiTurnRunTest {
     static final Path BFCL = Path.of("../testdata/bfcl");
     private static final Tokenizer TOK = new ByteTokenizer();
 
-    /** Writes the next prepared response at each prefill, and records every prompt it was given. */
+    /**
+     * Writes the next prepared response each time it is asked to write after reading something new, and records
+     * its whole context at that moment (what the model has read, its own earlier answers included).
+     */
     static final class ScriptedModel {
         final ArrayDeque<String> responses;
         final List<String> prompts = new ArrayList<>();
+        int engines;
 
         ScriptedModel(List<String> responses) {
             this.responses = new ArrayDeque<>(responses);
         }
 
         Engine engine() {
+            engines++;
             return new Engine() {
+                private final StringBuilder context = new StringBuilder();
                 private final ArrayDeque<Integer> tokens = new ArrayDeque<>();
-                private int context;
+                private int length;
+                private boolean answering;
 
                 @Override
                 public void prefill(int[] prompt) {
-                    Tokenizer.TextDecoder d = TOK.newDecoder();
-                    StringBuilder text = new StringBuilder();
-                    for (int t : prompt) {
-                        text.append(d.next(t));
-                    }
-                    prompts.add(text.toString());
-                    context = prompt.length;
-                    for (int t : TOK.encode(responses.isEmpty() ? "Nothing more." : responses.poll())) {
-                        tokens.add(t);
-                    }
+                    context.setLength(0);
+                    length = 0;
+                    append(prompt);
                 }
 
                 @Override
                 public int decode(TokenFilter allowed) {
-                    context++;
-                    return tokens.isEmpty() ? TOK.endOfTurnId() : tokens.poll();
+                    if (!answering) {
+                        answering = true;
+                        prompts.add(context.toString());
+                        for (int t : TOK.encode(responses.isEmpty() ? "Nothing more." : responses.poll())) {
+                            tokens.add(t);
+                        }
+                    }
+                    int token = tokens.isEmpty() ? TOK.endOfTurnId() : tokens.poll();
+                    answering = token != TOK.endOfTurnId();
+                    append(new int[] {token});
+                    return token;
                 }
 
                 @Override
                 public void append(int[] ts) {
-                    context += ts.length;
+                    Tokenizer.TextDecoder d = TOK.newDecoder();
+                    for (int t : ts) {
+                        context.append(d.next(t));
+                    }
+                    length += ts.length;
                 }
 
                 @Override
@@ -71,7 +84,7 @@ class MultiTurnRunTest {
 
                 @Override
                 public int contextLength() {
-                    return context;
+                    return length;
                 }
             };
         }
@@ -108,6 +121,7 @@ class MultiTurnRunTest {
                 + "220.45, \"MA(20)\": 220.67}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"));
         assertTrue(model.prompts.get(0).startsWith("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
                 + BfclPrompt.INSTRUCTIONS));
+        assertEquals(1, model.engines, "one context for the whole entry: each step appends, nothing is read twice");
         CheckResult verdict = new MultiTurnChecker().check(e, result);
         assertTrue(verdict.valid(), verdict.errors().toString());
     }

@@ -16,6 +16,14 @@ import java.util.Objects;
  */
 public final class GorillaFileSystem extends Backend {
     private static final String INVALID_CHARACTERS = "|/\\?%*:\"><";
+    // long_context.py: padding for files whose tail the tasks do not read, and empty files for leaf directories
+    @SuppressWarnings("unchecked")
+    private static final List<Object> FILES_TAIL_USED =
+            List.copyOf((List<Object>) BackendData.longContext("FILES_TAIL_USED"));
+    private static final String FILE_CONTENT_EXTENSION = (String) BackendData.longContext("FILE_CONTENT_EXTENSION");
+    @SuppressWarnings("unchecked")
+    private static final List<Object> POPULATE_FILE_EXTENSION =
+            List.copyOf((List<Object>) BackendData.longContext("POPULATE_FILE_EXTENSION"));
 
     /** A file: equal to another with the same name and content. */
     public static final class File implements Py.PyObject {
@@ -146,7 +154,6 @@ public final class GorillaFileSystem extends Backend {
     @SuppressWarnings("unchecked")
     private Directory loadDirectory(Map<Object, Object> current, Directory parent) {
         boolean bottommost = true;
-        List<Object> tailUsed = (List<Object>) BackendData.longContext("FILES_TAIL_USED");
         for (Map.Entry<Object, Object> e : current.entrySet()) {
             String name = Py.str(e.getKey());
             Map<Object, Object> data = (Map<Object, Object>) e.getValue();
@@ -156,14 +163,14 @@ public final class GorillaFileSystem extends Backend {
                 parent.contents.put(name, dir);
             } else if ("file".equals(data.get("type"))) {
                 String content = Py.str(data.get("content"));
-                if (longContext && !tailUsed.contains(name)) {
-                    content += (String) BackendData.longContext("FILE_CONTENT_EXTENSION");
+                if (longContext && !FILES_TAIL_USED.contains(name)) {
+                    content += FILE_CONTENT_EXTENSION;
                 }
                 parent.contents.put(name, new File(name, content));
             }
         }
         if (bottommost && longContext) {
-            for (Object name : (List<Object>) BackendData.longContext("POPULATE_FILE_EXTENSION")) {
+            for (Object name : POPULATE_FILE_EXTENSION) {
                 parent.contents.putIfAbsent(Py.str(name), new File(Py.str(name), ""));
             }
         }

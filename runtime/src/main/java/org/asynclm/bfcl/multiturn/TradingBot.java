@@ -72,7 +72,7 @@ public final class TradingBot extends Backend {
     @Override
     @SuppressWarnings("unchecked")
     public void load(Map<Object, Object> scenario, boolean longContext) {
-        Map<Object, Object> defaults = (Map<Object, Object>) Py.deepCopy(BackendData.get("trading_bot_default_state"));
+        Map<Object, Object> defaults = (Map<Object, Object>) BackendData.get("trading_bot_default_state");
         orders = new LinkedHashMap<>();
         Map<Object, Object> given = (Map<Object, Object>) scenario.getOrDefault("orders", defaults.get("orders"));
         given.forEach((k, v) -> orders.put(k instanceof String s && !s.isEmpty() && s.chars().allMatch(Character::isDigit)

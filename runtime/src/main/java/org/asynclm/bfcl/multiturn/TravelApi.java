@@ -6,6 +6,7 @@ import static org.asynclm.bfcl.multiturn.Py.list;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ public final class TravelApi extends Backend {
             "Autumnville", "ATV", "Pinehaven", "PHV", "Greenfield", "GFD", "San Francisco", "SFO",
             "Los Angeles", "LAX", "New York", "JFK", "Chicago", "ORD", "Boston", "BOS", "Beijing", "PEK",
             "Hong Kong", "HKG", "Rome", "CIA", "Tokyo", "HND");
+    /** Route costs by "FROM|TO", in Python's dict order (the long-context cost list follows it); read only. */
+    @SuppressWarnings("unchecked")
+    private static final Map<String, Object> BASE_COSTS =
+            Collections.unmodifiableMap((Map<String, Object>) (Map<?, ?>) BackendData.get("travel_base_costs"));
     /** (base, target, rate) in Python's dict order, which decides the first match. */
     private static final Object[][] EXCHANGE_RATES = {{"USD", "RMB", 7L}, {"USD", "EUR", 0.8}, {"USD", "JPY", 110L},
             {"USD", "GBP", 0.7}, {"USD", "CAD", 1.3}, {"USD", "AUD", 1.4}, {"USD", "INR", 70L}, {"USD", "RUB", 60L},
@@ -170,9 +175,8 @@ public final class TravelApi extends Backend {
 
     @SuppressWarnings("unchecked")
     private List<Object> flightCost(Object from, Object to, String date, Object travelClass) throws PyException {
-        Map<String, Object> costs = (Map<String, Object>) BackendData.get("travel_base_costs");
         String pair = Py.str(from) + "|" + Py.str(to);
-        if (!costs.containsKey(pair)) {
+        if (!BASE_COSTS.containsKey(pair)) {
             throw new PyException("No available route for the given airports.");
         }
         long factor = switch (travelClass instanceof String s ? s : "") {
@@ -187,13 +191,13 @@ public final class TravelApi extends Backend {
         List<Object> out = new ArrayList<>();
         flightCostLookup = new LinkedHashMap<>();
         if (longContext) {
-            for (Map.Entry<String, Object> e : costs.entrySet()) {
+            for (Map.Entry<String, Object> e : BASE_COSTS.entrySet()) {
                 double cost = ((Number) e.getValue()).longValue() * factor * multiplier;
                 flightCostLookup.put(e.getKey() + suffix, cost);
                 out.add(cost);
             }
         } else {
-            double cost = ((Number) costs.get(pair)).longValue() * factor * multiplier;
+            double cost = ((Number) BASE_COSTS.get(pair)).longValue() * factor * multiplier;
             flightCostLookup.put(pair + suffix, cost);
             out.add(cost);
         }

@@ -63,7 +63,15 @@ public final class ChatPrompt {
 
     /** A conversation in Llama 3's layout, up to the assistant header where the model starts writing. */
     public static String render(List<Turn> turns) {
-        StringBuilder p = new StringBuilder("<|begin_of_text|>");
+        return "<|begin_of_text|>" + continuation(turns);
+    }
+
+    /**
+     * Messages that continue a conversation the model already holds (after its end-of-turn token), up to the next
+     * assistant header: what to append to a context instead of rendering the whole conversation again.
+     */
+    public static String continuation(List<Turn> turns) {
+        StringBuilder p = new StringBuilder();
         for (Turn t : turns) {
             p.append("<|start_header_id|>").append(t.role()).append("<|end_header_id|>\n\n").append(t.content())
                     .append("<|eot_id|>");
