@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs the whole pipeline on the embedded defaults (CPU, no downloads) and prints where the "
                 + "report is: learns a tokenizer from the task's text (tokenizer train), makes the tiny Llama with it "
                 + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 12,000 "
-                + "steps, 13 minutes on 2 cores), checks what it learned on 200 held-out tasks (eval "
+                + "steps, 14 minutes on 2 cores), checks what it learned on 200 held-out tasks (eval "
                 + "synthetic), and runs the "
                 + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
                 + "(and BFCL with --bfcl-dir). Each stage prints the command it stands for.",
@@ -96,7 +96,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 datagenConfig, "--n", fast ? "200" : "1000", "--seed", String.valueOf(seed), "--out",
                 tokenizerTraces.toString());
         stage("tokenizer", Files.exists(tokenizer), tokenizer, "tokenizer", "train", "--traces",
-                tokenizerTraces.toString(), "--vocab-size", "1024", "--digits", "single", "--out", tokenizer.toString(),
+                tokenizerTraces.toString(), "--vocab-size", "1024", "--digits", "pairs", "--out", tokenizer.toString(),
                 "--force");
         stage("model", Files.exists(model.resolve("model.safetensors")), model, "init-model", "--preset", "tiny",
                 "--tokenizer", tokenizer.toString(), "--out", model.toString(), "--seed", String.valueOf(seed),
@@ -112,12 +112,16 @@ final class QuickstartCommand implements Callable<Integer> {
             List<String> train = new ArrayList<>(List.of("train", "--config", trainConfig, "--out",
                     trainDir.toString(), "--force"));
             if (fast || minutes != null) {
-                train.addAll(List.of("--max-steps", String.valueOf(fast ? 30 : stepsFor(trainConfig, model, traces))));
+                int steps = fast ? 30 : stepsFor(trainConfig, model, traces);
+                train.addAll(List.of("--max-steps", String.valueOf(steps)));
+                if (!fast) { // the copy stage keeps its share of a fitted run, or the run would be copy steps alone
+                    train.addAll(List.of("--set", "copy_steps=" + copyStepsFor(trainConfig, steps)));
+                }
             }
             train.addAll(data);
             if (fast) {
                 train.addAll(List.of("--set", "eval_every=10", "--set", "save_every=0", "--set",
-                        "every_token_steps=10", "--set", "task_eval.n=2"));
+                        "copy_steps=10", "--set", "task_eval.n=2"));
             } else if (minutes != null) {
                 train.addAll(List.of("--set", "save_every=0")); // the fitted run's checkpoints: its end
             }
@@ -172,6 +176,12 @@ final class QuickstartCommand implements Callable<Integer> {
         int steps = (int) Math.max(20, Math.floor(minutes * 60 / stepSeconds));
         o.printf(Locale.ROOT, "about %.2f s a step: %d steps in %.1f minutes%n", stepSeconds, steps, minutes);
         return steps;
+    }
+
+    /** The config's copy steps scaled to a run of {@code steps}, in the same proportion to its steps. */
+    private static int copyStepsFor(String trainConfig, int steps) throws BadInputException {
+        TrainConfig c = TrainConfig.load(Path.of(trainConfig), List.of());
+        return c.steps() == 0 ? 0 : (int) ((long) c.copySteps() * steps / c.steps());
     }
 
     /** The checkpoint of a train run that reached its last step, or null. */

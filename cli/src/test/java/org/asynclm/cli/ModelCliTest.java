@@ -293,7 +293,7 @@ class ModelCliTest {
         Path run = dir.resolve("config-run");
         String[] sets = {"--set", "base_model=\"" + model + "\"", "--set", "train_data=\"" + traces + "\"",
             "--set", "eval_fraction=0.33", "--set", "eval_every=2", "--set", "max_length=4096",
-            "--set", "task_eval.n=3", "--set", "every_token_steps=2"};
+            "--set", "task_eval.n=3", "--set", "copy_steps=0", "--set", "every_token_steps=2"};
         List<String> args = new ArrayList<>(List.of("train", "--config",
                 "../configs/train/tiny-cpu.yaml", "--max-steps", "4", "--out", run.toString()));
         args.addAll(List.of(sets));

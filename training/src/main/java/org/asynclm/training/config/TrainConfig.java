@@ -13,6 +13,7 @@ import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
+import org.asynclm.training.data.TraceExamples;
 import org.asynclm.training.data.TraceExamples.Overlong;
 
 /**
@@ -26,7 +27,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
-                          boolean gradientCheckpointing,
+                          TraceExamples.Prompt copyPrompt, boolean gradientCheckpointing,
                           int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
@@ -105,6 +106,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.everyTokenSteps() >= 0, "every_token_steps", "must be >= 0");
         loaded.check(c.recallSteps() >= 0, "recall_steps", "must be >= 0");
         loaded.check(c.copySteps() >= 0, "copy_steps", "must be >= 0");
+        loaded.check(c.copyPrompt() != null && c.copyPrompt() != TraceExamples.Prompt.WHOLE, "copy_prompt",
+                "must be instructions or request");
         loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,

@@ -26,12 +26,17 @@ public final class TraceExamples {
     public enum Overlong implements ConfigName { DROP, TRUNCATE }
 
     /**
-     * Which prompt an example starts with: the trace's own, or its system prompt's instructions alone, without the
-     * function list, and the request. The short one is where copy_steps trains: the values to copy are a few dozen
-     * tokens back instead of hundreds, in a prompt a third as long, and measured, a model from
-     * scratch starts to copy there and not in whole prompts in the same number of examples.
+     * Which prompt an example starts with: the trace's own; its system prompt's instructions alone, without the
+     * function list, and the request; or the request alone. The short ones are where copy_steps trains: the values
+     * to copy are a few dozen tokens back instead of hundreds, and measured, a model from scratch starts to copy there
+     * and not in whole prompts in the same number of examples; from the request it copies best after the request
+     * alone (README, learning table row 23).
      */
-    public enum Prompt { WHOLE, INSTRUCTIONS }
+    public enum Prompt implements ConfigName {
+        WHOLE, INSTRUCTIONS,
+        /** The request alone, without a system message: the calls stand right after the values they copy from it. */
+        REQUEST
+    }
 
     /** The examples kept, and how many were dropped or truncated for length. */
     public record Result(List<Example> examples, int dropped, int truncated) {
@@ -62,7 +67,7 @@ public final class TraceExamples {
         List<List<Example>> out = new ArrayList<>();
         int[][] cut = new int[prompts.size()][2]; // dropped, truncated
         prompts.forEach(p -> out.add(new ArrayList<>()));
-        boolean mark = prompts.contains(Prompt.INSTRUCTIONS);
+        boolean mark = prompts.stream().anyMatch(p -> p != Prompt.WHOLE);
         TextLines.forEach(file, (line, text) -> {
             String where = file + ":" + line + ": ";
             Parsed p = parse(where, text);
@@ -112,7 +117,11 @@ public final class TraceExamples {
     private record Parsed(String system, String user, List<Segment> segments) {
         /** The rendered prompt the example starts with. */
         String prompt(Prompt prompt) {
-            return ChatPrompt.render(prompt == Prompt.WHOLE ? system : ChatPrompt.instructions(system), user);
+            return switch (prompt) {
+                case WHOLE -> ChatPrompt.render(system, user);
+                case INSTRUCTIONS -> ChatPrompt.render(ChatPrompt.instructions(system), user);
+                case REQUEST -> ChatPrompt.render(List.of(new ChatPrompt.Turn("user", user)));
+            };
         }
     }
 
@@ -131,7 +140,7 @@ public final class TraceExamples {
     static Example example(String where, String text, Tokenizer tokenizer, int line, Prompt prompt)
             throws BadInputException {
         Parsed p = parse(where, text);
-        return example(where, p.prompt(prompt), encode(p, tokenizer, prompt == Prompt.INSTRUCTIONS), tokenizer, line);
+        return example(where, p.prompt(prompt), encode(p, tokenizer, prompt != Prompt.WHOLE), tokenizer, line);
     }
 
     /**

@@ -13,7 +13,8 @@ import org.asynclm.training.config.TrainConfig;
  * eval loss: from {@code eval_data}, or the last {@code eval_fraction} of {@code train_data}'s examples (traces are
  * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them. With
  * {@code copy_steps}, {@code copyRows} are the same training traces in short prompts
- * ({@link TraceExamples.Prompt#INSTRUCTIONS}); otherwise none.
+ * ({@code copy_prompt}: {@link TraceExamples.Prompt#INSTRUCTIONS} or {@link TraceExamples.Prompt#REQUEST});
+ * otherwise none.
  */
 public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, int evalExamples,
                           List<Packing.Row> evalRows, List<Packing.Row> copyRows) {
@@ -23,7 +24,7 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
         Path trainFile = Path.of(c.trainData());
         // copy_steps' short examples come from the same pass, so a trace is parsed and its segments encoded once
         List<TraceExamples.Result> read = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong,
-                c.copySteps() > 0 ? List.of(TraceExamples.Prompt.WHOLE, TraceExamples.Prompt.INSTRUCTIONS)
+                c.copySteps() > 0 ? List.of(TraceExamples.Prompt.WHOLE, c.copyPrompt())
                         : List.of(TraceExamples.Prompt.WHOLE));
         TraceExamples.Result all = read.get(0);
         List<Example> train = all.examples();

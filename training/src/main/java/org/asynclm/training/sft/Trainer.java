@@ -145,17 +145,7 @@ public final class Trainer {
                 StopSignals.check(); // a signal stops the run between steps, never inside libtorch
                 List<Packing.Row> batch = new ArrayList<>();
                 for (int k = 0; k < s.accumulation(); k++) {
-                    if (step < s.recallSteps()) {
-                        batch.add(recallRows.get((step * s.accumulation() + k) % recallRows.size()));
-                        continue;
-                    }
-                    int traceStep = step - s.recallSteps();
-                    if (traceStep < s.copySteps()) {
-                        batch.add(copyOrder.row((long) traceStep * s.accumulation() + k).copiesTrained());
-                        continue;
-                    }
-                    Packing.Row row = order.row((long) (traceStep - s.copySteps()) * s.accumulation() + k);
-                    batch.add(traceStep < s.copySteps() + s.everyTokenSteps() ? row.everyTokenTrained() : row);
+                    batch.add(row(s, step, k, recallRows, copyOrder, order));
                 }
                 int tokens = batch.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
                 long t0 = System.nanoTime();
@@ -197,6 +187,25 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /**
+     * Row {@code k} of step {@code step}: the stages in order (recall rows, copy rows, every-token rows, the masked
+     * rows). Which row follows from the step alone, so a resumed run reads the same rows.
+     */
+    private static Packing.Row row(Settings s, int step, int k, List<Packing.Row> recallRows, RowOrder copyOrder,
+                                   RowOrder order) {
+        int acc = s.accumulation();
+        if (step < s.recallSteps()) {
+            return recallRows.get((step * acc + k) % recallRows.size());
+        }
+        int traceStep = step - s.recallSteps();
+        if (traceStep < s.copySteps()) {
+            return copyOrder.row((long) traceStep * acc + k).copiesTrained();
+        }
+        int traceRow = traceStep - s.copySteps();
+        Packing.Row row = order.row((long) traceRow * acc + k);
+        return traceRow < s.everyTokenSteps() ? row.everyTokenTrained() : row;
     }
 
     /** A checkpoint of weights that are not numbers is no checkpoint: the run stops before writing it. */

@@ -2,6 +2,7 @@ package org.asynclm.training.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,29 @@ class TraceExamplesTest {
             assertEquals("", text(w.ids(), w.copied(), true));
             assertTrue(w.length() - s.length() > 500, "the function list is most of the prompt");
             assertTrue(text(s.ids(), s.copied(), true).length() > 5, "the calls copy values");
+        }
+    }
+
+    /** copy_prompt: request: the request alone, then the same model tokens with the same values marked. */
+    @Test
+    void theRequestPromptKeepsOnlyTheRequest() throws Exception {
+        List<String> lines = Files.readAllLines(traces());
+        List<TraceExamples.Result> read = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
+                List.of(TraceExamples.Prompt.INSTRUCTIONS, TraceExamples.Prompt.REQUEST));
+        for (int k = 0; k < lines.size(); k++) {
+            JsonNode t = new ObjectMapper().readTree(lines.get(k));
+            Example instructions = read.get(0).examples().get(k);
+            Example request = read.get(1).examples().get(k);
+            String context = text(request.ids(), request.trained(), false);
+            String user = t.at("/messages/1/content").asText();
+            assertTrue(context.startsWith("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n" + user
+                    + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"), context);
+            assertFalse(context.contains("[CALL]id[HEAD]"), "no instructions");
+            assertEquals(text(instructions.ids(), instructions.trained(), true),
+                    text(request.ids(), request.trained(), true));
+            assertEquals(text(instructions.ids(), instructions.copied(), true),
+                    text(request.ids(), request.copied(), true));
+            assertTrue(instructions.length() > request.length());
         }
     }
 
