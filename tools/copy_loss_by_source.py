@@ -8,6 +8,10 @@ later one, beside the format tokens. It needs no Python packages: the checkpoint
       --tokenizer runs/pairs/tiny-model/tokenizer.json --out runs/held-20.jsonl
   python3 tools/copy_loss_by_source.py runs/train-x/checkpoint-3000 runs/held-20.jsonl [N]
 
+The trace is scored as one text, its prompt rendered as ChatPrompt.render renders it; training and the runtime
+encode segment by segment, which gives the same ids for these traces: segments meet at CML markers, which the
+tokenizer splits off before any merge (the script stops if the decoded pieces do not tile the text).
+
 A value the model cannot find costs about the uniform guess among its kind (4.5 nats over the first digit pairs of
 a ZIP code, 1.8 over six user names); one it copies costs about 0.
 """
