@@ -32,7 +32,7 @@ final class CheckpointTasks {
         Path config = settings.datagenConfig() == null ? null : Path.of(settings.datagenConfig());
         Method method = settings.method();
         this.evaluation = new SyntheticEvaluation(SyntheticEvaluation.tasks(config, List.of(), settings.n(),
-                settings.seed(), method), ModelCommand.tokenizer(base), method, null);
+                settings.seed(), method), ModelCommand.tokenizer(base), method, null, settings.values());
     }
 
     /** The rates of {@code checkpoint} (a full model, or an adapter over the base), by metrics key. */

@@ -3,6 +3,7 @@ package org.asynclm.cli;
 import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.model.llama.LlamaShape;
 import org.asynclm.model.llama.TrainableLlama;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.asynclm.training.data.TraceExamples;
@@ -21,6 +22,7 @@ final class ConfigNames {
         register(cl, PolicyName.class);
         register(cl, LlamaShape.class);
         register(cl, TrainableLlama.BasePrecision.class);
+        register(cl, ArgumentValues.class);
         cl.registerConverter(LatencyDataset.class, s -> {
             try {
                 return LatencyDataset.parse(s);

@@ -15,6 +15,7 @@ import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.eval.learning.LearningMetrics;
 import org.asynclm.eval.learning.RunCheck;
 import org.asynclm.model.llama.Llama;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.files.AtomicFiles;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
                         + "runs of the same task, over the tasks the model got right.",
                 "Draw the tasks with another --seed than the training traces' (theirs: the datagen config's seed)."},
         footer = {"", "Examples:", "  bin/asynclm eval synthetic --model runs/train/checkpoint-900 --n 200 --seed 1 --json",
+            "  bin/asynclm eval synthetic --model runs/train/checkpoint-900 --n 200 --seed 1 --values copied",
             "  bin/asynclm eval synthetic --base-url http://127.0.0.1:8000/v1 --model checkpoint-900 \\",
             "      --tokenizer runs/train/checkpoint-900/tokenizer.json --n 20"})
 final class EvalSyntheticCommand implements Callable<Integer> {
@@ -89,6 +91,12 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--values", defaultValue = "free", paramLabel = "free|copied",
+            description = "What decoding asks of the quoted values in the model's calls: free (any text) or copied "
+                    + "(each a span of the prompt or of an interrupt, from word boundary to word boundary: datagen "
+                    + "states every value a call needs before it is needed). Default: ${DEFAULT-VALUE}.")
+    ArgumentValues values;
+
     @Option(names = "--out", paramLabel = "FILE",
             description = "Also write the rates and every run (verdicts, errors, transcript) to this JSON file.")
     Path out;
@@ -110,7 +118,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
         Tokenizer tokenizer = served.remote() ? served.loadTokenizer() : checkpoint.tokenizer();
         SyntheticEvaluation evaluation;
         try {
-            evaluation = new SyntheticEvaluation(c, tokenizer, method, maxTokens);
+            evaluation = new SyntheticEvaluation(c, tokenizer, method, maxTokens, values);
         } catch (BadInputException e) {
             throw new BadInputException((file == null ? "" : file + ": ") + e.getMessage());
         }
@@ -136,6 +144,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
             settings.put("datagen_config", file == null ? "built-in defaults" : file.toString());
             settings.put("seed", seed);
             settings.put("method", method.id());
+            settings.put("values", values.id());
             settings.put("max_tokens", maxTokens == null ? "twice the teacher's + 64" : maxTokens.toString());
             ArrayNode list = all.putArray("runs");
             runs.forEach(r -> list.add(toJson(r)));

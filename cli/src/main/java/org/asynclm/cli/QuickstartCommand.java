@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.asynclm.datagen.LatencyDataset;
 import org.asynclm.eval.report.LatencyReport;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
@@ -87,6 +88,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Path traces = out.resolve("synthetic.jsonl");
         Path trainDir = out.resolve("train");
         Path learning = out.resolve("learning.json");
+        Path learningCopied = out.resolve("learning-copied.json");
         String datagenConfig = shipped("configs/datagen/synthetic.yaml");
         String trainConfig = shipped("configs/train/tiny-cpu.yaml");
 
@@ -132,13 +134,18 @@ final class QuickstartCommand implements Callable<Integer> {
         } else {
             o.println("train: reusing " + checkpoint + " (--force to redo)");
         }
-        stage("learning", Files.exists(learning) && !trained, learning, "eval", "synthetic", "--model", checkpoint.toString(),
-                "--config", datagenConfig, "--n", fast ? "10" : "200", "--seed", String.valueOf(seed + 1),
-                "--out", learning.toString());
+        // The same tasks twice: values as the model writes them, and copied from the request and the results
+        for (ArgumentValues values : ArgumentValues.values()) {
+            Path file = values == ArgumentValues.FREE ? learning : learningCopied;
+            stage(values == ArgumentValues.FREE ? "learning" : "learning, copied values",
+                    Files.exists(file) && !trained, file, "eval", "synthetic", "--model", checkpoint.toString(),
+                    "--config", datagenConfig, "--n", fast ? "10" : "200", "--seed", String.valueOf(seed + 1),
+                    "--values", values.id(), "--out", file.toString());
+        }
         Path latencyDir = out.resolve("latency");
         latency(latencyDir);
         Path index = out.resolve("index.html");
-        QuickstartPage.write(index, trainDir, checkpoint, learning, latencyDir);
+        QuickstartPage.write(index, trainDir, checkpoint, learning, learningCopied, latencyDir);
         o.println();
         o.println("report: " + index.toAbsolutePath());
         return 0;

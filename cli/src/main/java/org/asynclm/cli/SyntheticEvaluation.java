@@ -11,6 +11,7 @@ import org.asynclm.datagen.trace.TraceGenerator;
 import org.asynclm.eval.learning.RunCheck;
 import org.asynclm.eval.learning.TaskEvaluation;
 import org.asynclm.model.llama.Llama;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigOverride;
@@ -25,8 +26,8 @@ final class SyntheticEvaluation {
     private final TaskEvaluation evaluation;
 
     /** {@code maxTokens} null: twice the teacher's tokens for the task, plus 64. */
-    SyntheticEvaluation(DatagenConfig tasks, Tokenizer tokenizer, Method method, Integer maxTokens)
-            throws BadInputException {
+    SyntheticEvaluation(DatagenConfig tasks, Tokenizer tokenizer, Method method, Integer maxTokens,
+                        ArgumentValues values) throws BadInputException {
         if (tasks.source() != DatagenConfig.Source.SYNTHETIC) {
             throw new BadInputException("source: eval synthetic needs source synthetic, got " + tasks.source().id());
         }
@@ -35,7 +36,7 @@ final class SyntheticEvaluation {
             TraceGenerator.Case c = generator.prepare(index);
             return new TaskEvaluation.Task(c.task().scenario(), c.simulator(), c.prepared(), c.cost(), c.seed(),
                     generator.syncMakespan(c.simulator(), c.prepared(), c.cost()));
-        }, tokenizer, method, maxTokens);
+        }, tokenizer, method, maxTokens, values);
     }
 
     /**

@@ -127,16 +127,22 @@ class CliTest {
         assertTrue(index.contains("href=\"latency/report.html\""));
         assertTrue(index.contains("src=\"train/loss.png\""), index);
         assertTrue(index.contains("href=\"learning.json\""), index);
+        assertTrue(index.contains("href=\"learning-copied.json\""), index);
         assertTrue(first.out().contains("== train: bin/asynclm train --config"), first.out());
         JsonNode learning = new ObjectMapper().readTree(out.resolve("learning.json").toFile());
         assertEquals(10, learning.get("runs").size());
+        assertEquals("free", learning.at("/settings/values").asText());
+        JsonNode copied = new ObjectMapper().readTree(out.resolve("learning-copied.json").toFile());
+        assertEquals("copied", copied.at("/settings/values").asText());
+        assertEquals(10, copied.get("runs").size());
         assertTrue(Files.exists(QuickstartCommand.finishedCheckpoint(out.resolve("train")).resolve("model.safetensors")));
         JsonNode report = new ObjectMapper().readTree(out.resolve("latency/report.json").toFile());
         assertEquals(4, report.get("experiments").size());
         long written = Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis();
         Result second = run("quickstart", "--fast", "--out", out.toString());
         assertEquals(0, second.code());
-        for (String stage : new String[] {"model", "traces", "train", "learning", "latency"}) {
+        for (String stage : new String[] {"model", "traces", "train", "learning", "learning, copied values",
+            "latency"}) {
             assertTrue(second.out().contains(stage + ": reusing"), second.out());
         }
         assertEquals(written, Files.getLastModifiedTime(out.resolve("latency/report.json")).toMillis());

@@ -85,6 +85,9 @@ class UserMistakesTest {
                 Arguments.of("datagen " + synthetic + " --n 2 --threads 0 --out {dir}/t.jsonl", "--threads: must be at least 1, got 0"),
                 Arguments.of("eval synthetic --model {dir}/m --n 0", "--n and --max-tokens must be at least 1"),
                 Arguments.of("eval synthetic --model {dir}/m --n 1 --max-tokens -3", "--n and --max-tokens must be at least 1"),
+                Arguments.of("eval synthetic --model {dir}/m --n 1 --values exact",
+                        "Invalid value for option '--values': must be one of [free, copied], got 'exact' (see "
+                                + "'asynclm eval synthetic --help')"),
                 Arguments.of("generate --model {dir}/m --prompt hi --max-tokens -1", "--max-tokens: must be at least 1, got -1"),
                 Arguments.of("generate --model {dir}/m --prompt " + "x".repeat(5000),
                         "--prompt: 5000 tokens, and the model's context holds 4096; shorten it"),

@@ -82,6 +82,11 @@ public final class CmlParser {
         return state != State.TEXT;
     }
 
+    /** Inside a call's body, after its [HEAD]: where the arguments are written. */
+    public boolean inCallBody() {
+        return state == State.CALL_BODY;
+    }
+
     /** Inside an interrupt block, which only the runtime writes (whole), so a model never decodes here. */
     boolean inInterrupt() {
         return state == State.INTR_HEAD || state == State.INTR_BODY;

@@ -74,7 +74,7 @@ public final class Session {
         this.config = config;
         this.timeline = timeline == null ? Timeline.NONE : timeline;
         this.trapHandler = new TrapHandler(config.cacheCosts());
-        this.monitor = new TokenMonitor(tokenizer);
+        this.monitor = new TokenMonitor(tokenizer, config.values());
     }
 
     /** Sees the turn's text as it is made, for a terminal that streams it; called on the session's thread. */
@@ -89,6 +89,15 @@ public final class Session {
         /** An interrupt as it enters the context, in CML. */
         default void injected(String cml) {
         }
+    }
+
+    /**
+     * The user's request, which {@link ArgumentValues#COPIED} lets call values be copied from (with the interrupts);
+     * set before {@link #run}.
+     */
+    public Session copyFrom(String request) {
+        monitor.copyFrom(request);
+        return this;
     }
 
     /** Streams the turn to {@code listener}; set before {@link #run}. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.Outcome;
@@ -33,13 +34,19 @@ public final class TaskEvaluation {
     private final Tokenizer tokenizer;
     private final Method method;
     private final Integer maxTokens;
+    private final ArgumentValues values;
 
-    /** {@code maxTokens} null: twice the teacher's tokens for the task, plus 64. */
-    public TaskEvaluation(IntFunction<Task> tasks, Tokenizer tokenizer, Method method, Integer maxTokens) {
+    /**
+     * {@code maxTokens} null: twice the teacher's tokens for the task, plus 64. {@code values}: what the model's
+     * decoding asks of its quoted call arguments (the teacher needs no constraint).
+     */
+    public TaskEvaluation(IntFunction<Task> tasks, Tokenizer tokenizer, Method method, Integer maxTokens,
+                          ArgumentValues values) {
         this.tasks = tasks;
         this.tokenizer = tokenizer;
         this.method = method;
         this.maxTokens = maxTokens;
+        this.values = values;
     }
 
     /**
@@ -59,7 +66,7 @@ public final class TaskEvaluation {
     private RunCheck check(Task t, Simulator.EngineFactory model) {
         Outcome teacher = t.simulator().run(t.prepared(), method, Timeline.NONE);
         int limit = maxTokens != null ? maxTokens : 2 * teacher.generatedTokens() + 64;
-        Simulator runs = new Simulator(tokenizer, t.cost(), PolicyName.LPT, t.seed(), limit, model);
+        Simulator runs = new Simulator(tokenizer, t.cost(), PolicyName.LPT, t.seed(), limit, model, values);
         Outcome run = runs.run(t.prepared(), method, Timeline.NONE);
         return RunCheck.of(t.scenario(), run, teacher, t.syncMakespanNanos());
     }

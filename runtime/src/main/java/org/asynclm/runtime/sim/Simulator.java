@@ -2,6 +2,7 @@ package org.asynclm.runtime.sim;
 
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.CacheCosts;
 import org.asynclm.runtime.CostModel;
 import org.asynclm.runtime.Engine;
@@ -40,6 +41,7 @@ public final class Simulator {
     private final long seed;
     private final int maxTokens;
     private final EngineFactory engines;
+    private final ArgumentValues values;
 
     public Simulator(Tokenizer tokenizer, CostModel cost, PolicyName policy, long seed, int maxTokens) {
         this(tokenizer, cost, policy, seed, maxTokens, null);
@@ -48,6 +50,13 @@ public final class Simulator {
     /** {@code engines} null: the teacher with {@code policy}. */
     public Simulator(Tokenizer tokenizer, CostModel cost, PolicyName policy, long seed, int maxTokens,
                      EngineFactory engines) {
+        this(tokenizer, cost, policy, seed, maxTokens, engines, ArgumentValues.FREE);
+    }
+
+    /** With {@code values} asked of the engine's quoted call arguments. */
+    public Simulator(Tokenizer tokenizer, CostModel cost, PolicyName policy, long seed, int maxTokens,
+                     EngineFactory engines, ArgumentValues values) {
+        this.values = values;
         this.tokenizer = tokenizer;
         this.cost = cost;
         this.policy = policy;
@@ -88,13 +97,14 @@ public final class Simulator {
             Map<String, Tool> tools = ScenarioTools.of(scenario);
             Engine engine = engines.create(scenario, method, clock::nanos, bounds);
             Session session = new Session(engine, tokenizer, clock, executor, tools,
-                    new SessionConfig(method, cost, CacheCosts.SINGLE_USER, maxTokens), timeline);
+                    new SessionConfig(method, cost, CacheCosts.SINGLE_USER, maxTokens,
+                            SessionConfig.DEFAULT_RUNAWAY_LIMIT, values), timeline);
             long firstToken = cost.prefill(prompt.length); // Session.run prefills the prompt before decoding
             for (FollowUp f : scenario.followUps()) {
                 executor.inbox().postUser(f.text(), firstToken + f.atNanos());
             }
             try {
-                return session.run(prompt);
+                return session.copyFrom(scenario.userPrompt()).run(prompt);
             } finally {
                 engine.close();
             }

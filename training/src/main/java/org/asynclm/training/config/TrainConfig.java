@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.asynclm.model.llama.TrainableLlama;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.config.ConfigOverride;
@@ -50,9 +51,9 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     /**
      * The task checks of {@code eval synthetic} at every checkpoint, on a fixed held-out task set: {@code n} tasks
      * (0: off) drawn with {@code seed} from {@code datagenConfig} (null: configs/datagen/synthetic.yaml), run under
-     * {@code method}.
+     * {@code method}, the model's quoted call arguments decoded under {@code values}.
      */
-    public record TaskEval(int n, long seed, String datagenConfig, Method method) {
+    public record TaskEval(int n, long seed, String datagenConfig, Method method, ArgumentValues values) {
     }
 
 
@@ -112,6 +113,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,
                 "task_eval.method", "must be async or sync");
+        loaded.check(c.taskEval().values() != null, "task_eval.values", "must be free or copied");
         Map<String, Double> numbers = Map.of("learning_rate", c.learningRate(), "warmup", c.warmup(),
                 "weight_decay", c.weightDecay(), "max_grad_norm", c.maxGradNorm(), "epochs", c.epochs(),
                 "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout());
