@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 + "report is: learns a tokenizer from the task's text (tokenizer train), makes the tiny Llama with it "
                 + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 12,000 "
                 + "steps, 35 minutes on a 2-core machine without AVX-512), checks what it learned on 200 held-out tasks (eval "
-                + "synthetic), and runs the "
+                + "synthetic, with values as written and with --values copied), and runs the "
                 + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
                 + "(and BFCL with --bfcl-dir). Each stage prints the command it stands for.",
                 "A second run reuses what is already there unless --force."},
