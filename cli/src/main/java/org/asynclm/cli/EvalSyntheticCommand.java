@@ -93,7 +93,7 @@ final class EvalSyntheticCommand implements Callable<Integer> {
 
     @Option(names = "--values", defaultValue = "free", paramLabel = "free|copied",
             description = "What decoding asks of the quoted values in the model's calls: free (any text) or copied "
-                    + "(each a span of the prompt or of an interrupt, from word boundary to word boundary: datagen "
+                    + "(each a span of the request or of an interrupt, from word boundary to word boundary: datagen "
                     + "states every value a call needs before it is needed). Default: ${DEFAULT-VALUE}.")
     ArgumentValues values;
 

@@ -1,6 +1,7 @@
 package org.asynclm.datagen.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The copied-values constraint never refuses the teacher on the shipped synthetic tasks: every quoted value of every
- * call is a span of the prompt or of an earlier interrupt. The teacher's engine throws on a refused token, so a value
+ * call is a span of the request or of an earlier interrupt. The teacher's engine throws on a refused token, so a value
  * the tasks derive instead of stating (or a rule too strict) fails here. Byte tokens: every character is a step.
  */
 class CopiedValuesTeacherTest {
@@ -38,6 +39,6 @@ class CopiedValuesTeacherTest {
             assertEquals(free.makespanNanos(), constrained.makespanNanos(), "task " + i);
             calls += free.calls().size();
         }
-        assertEquals(true, calls > 3 * c.n(), "the tasks have calls to constrain: " + calls);
+        assertTrue(calls > 3 * c.n(), "the tasks have calls to constrain: " + calls);
     }
 }
