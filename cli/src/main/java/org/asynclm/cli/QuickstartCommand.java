@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
         description = {"Runs the whole pipeline on the embedded defaults (CPU, no downloads) and prints where the "
                 + "report is: learns a tokenizer from the task's text (tokenizer train), makes the tiny Llama with it "
                 + "(init-model), writes synthetic traces (datagen), trains it (configs/train/tiny-cpu.yaml: 12,000 "
-                + "steps, 35 minutes on a 2-core machine without AVX-512), checks what it learned on 200 held-out tasks (eval "
-                + "synthetic, with values as written and with --values copied), and runs the "
+                + "steps: measured 14 to 35 minutes on 2-core machines, README), checks what it learned on 200 "
+                + "held-out tasks (eval synthetic, with values as written and with --values copied), and runs the "
                 + "latency experiment with the teacher engine on synthetic parallel and multi-step-parallel tasks "
                 + "(and BFCL with --bfcl-dir). Each stage prints the command it stands for.",
                 "A second run reuses what is already there unless --force."},
@@ -135,13 +135,8 @@ final class QuickstartCommand implements Callable<Integer> {
             o.println("train: reusing " + checkpoint + " (--force to redo)");
         }
         // The same tasks twice: values as the model writes them, and copied from the request and the results
-        for (ArgumentValues values : ArgumentValues.values()) {
-            Path file = values == ArgumentValues.FREE ? learning : learningCopied;
-            stage(values == ArgumentValues.FREE ? "learning" : "learning, copied values",
-                    Files.exists(file) && !trained, file, "eval", "synthetic", "--model", checkpoint.toString(),
-                    "--config", datagenConfig, "--n", fast ? "10" : "200", "--seed", String.valueOf(seed + 1),
-                    "--values", values.id(), "--out", file.toString());
-        }
+        learning("learning", learning, ArgumentValues.FREE, checkpoint, datagenConfig, trained);
+        learning("learning, copied values", learningCopied, ArgumentValues.COPIED, checkpoint, datagenConfig, trained);
         Path latencyDir = out.resolve("latency");
         latency(latencyDir);
         Path index = out.resolve("index.html");
@@ -149,6 +144,14 @@ final class QuickstartCommand implements Callable<Integer> {
         o.println();
         o.println("report: " + index.toAbsolutePath());
         return 0;
+    }
+
+    /** The held-out tasks' stage: eval synthetic on the trained checkpoint, redone whenever training was. */
+    private void learning(String name, Path file, ArgumentValues values, Path checkpoint, String datagenConfig,
+                          boolean trained) throws BadInputException {
+        stage(name, Files.exists(file) && !trained, file, "eval", "synthetic", "--model", checkpoint.toString(),
+                "--config", datagenConfig, "--n", fast ? "10" : "200", "--seed", String.valueOf(seed + 1),
+                "--values", values.id(), "--out", file.toString());
     }
 
     /** Runs one stage as the command it stands for, unless its output exists; a failed stage ends the quickstart. */

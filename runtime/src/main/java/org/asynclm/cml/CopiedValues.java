@@ -20,7 +20,7 @@ public final class CopiedValues {
     private final StringBuilder sources = new StringBuilder();
     /** The quote that opened the literal being written, or 0 outside one. */
     private char quote;
-    private final StringBuilder literal = new StringBuilder();
+    private StringBuilder literal = new StringBuilder();
     /**
      * For the literal as written so far: the characters that may extend it, and whether it may close. Asked for every
      * piece of the vocabulary at each step, so computed once per step (a vocabulary of 128k pieces would otherwise
@@ -46,28 +46,7 @@ public final class CopiedValues {
         if (quote != 0 && !piece.isEmpty() && !firstCharFits(piece.charAt(0))) {
             return false;
         }
-        char q = quote;
-        StringBuilder lit = new StringBuilder(literal);
-        for (int i = 0; i < piece.length(); i++) {
-            char c = piece.charAt(i);
-            if (q == 0) {
-                if (c == '\'' || c == '"') {
-                    q = c;
-                    lit.setLength(0);
-                }
-            } else if (c == q) {
-                if (!isSpan(lit, true)) {
-                    return false;
-                }
-                q = 0;
-            } else {
-                lit.append(c);
-                if (!isSpan(lit, false)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return scan(piece, true) != null;
     }
 
     private boolean firstCharFits(char c) {
@@ -88,19 +67,42 @@ public final class CopiedValues {
     /** Takes a piece the model wrote in a call body. */
     public void accept(CharSequence piece) {
         extensions = null;
+        Scan after = scan(piece, false);
+        quote = after.quote();
+        literal = after.literal();
+    }
+
+    /** The literal state after a piece: the open quote (0: none) and what the open literal holds. */
+    private record Scan(char quote, StringBuilder literal) {
+    }
+
+    /**
+     * Walks {@code piece} from the current state without changing it. With {@code check}, null as soon as a literal
+     * stops being the start of a span, or closes without being a whole one.
+     */
+    private Scan scan(CharSequence piece, boolean check) {
+        char q = quote;
+        StringBuilder lit = new StringBuilder(literal);
         for (int i = 0; i < piece.length(); i++) {
             char c = piece.charAt(i);
-            if (quote == 0) {
+            if (q == 0) {
                 if (c == '\'' || c == '"') {
-                    quote = c;
-                    literal.setLength(0);
+                    q = c;
+                    lit.setLength(0);
                 }
-            } else if (c == quote) {
-                quote = 0;
+            } else if (c == q) {
+                if (check && !isSpan(lit, true)) {
+                    return null;
+                }
+                q = 0;
             } else {
-                literal.append(c);
+                lit.append(c);
+                if (check && !isSpan(lit, false)) {
+                    return null;
+                }
             }
         }
+        return new Scan(q, lit);
     }
 
     /** The call ended: the next body starts outside any literal. */

@@ -1,6 +1,7 @@
 package org.asynclm.datagen.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import org.asynclm.datagen.config.ConfigLoader;
 import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.runtime.ArgumentValues;
 import org.asynclm.runtime.Outcome;
+import org.asynclm.runtime.scenario.Scenario;
 import org.asynclm.runtime.sim.Simulator;
 import org.asynclm.runtime.timeline.Timeline;
 import org.asynclm.runtime.tokens.ByteTokenizer;
@@ -40,5 +42,30 @@ class CopiedValuesTeacherTest {
             calls += free.calls().size();
         }
         assertTrue(calls > 3 * c.n(), "the tasks have calls to constrain: " + calls);
+    }
+
+    /**
+     * The rule reaches the simulator's sessions, with the request as a source: take a stated value out of the
+     * request (the prompt the model reads stays as it was) and the teacher's call that copies it is refused.
+     */
+    @Test
+    void aValueTheRequestNoLongerStatesIsRefused() throws Exception {
+        DatagenConfig c = ConfigLoader.load(Path.of("../configs/datagen/synthetic.yaml"), List.of("n=1"));
+        ByteTokenizer tok = new ByteTokenizer();
+        TraceGenerator.Case k = new TraceGenerator(c, tok, "byte", Sources.create(c)).prepare(0);
+        Scenario s = k.task().scenario();
+        String stated = s.calls().stream().flatMap(call -> call.arguments().values().stream())
+                .filter(v -> v instanceof String text && text.length() > 3 && s.userPrompt().contains(text))
+                .map(String.class::cast).findFirst().orElseThrow();
+        Scenario without = new Scenario(s.name(), s.userPrompt().replace(stated, "(unsaid)"), s.calls(),
+                s.finalAnswer(), s.followUps());
+        Simulator.Prepared prepared = k.simulator().prepare(without, k.prepared().prompt());
+        Simulator copied = new Simulator(tok, k.cost(), c.policy(), k.seed(), c.maxTokens(), null,
+                ArgumentValues.COPIED);
+        assertEquals(List.of(), k.simulator().run(prepared, c.method(), Timeline.NONE).errors(), "free: as before");
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> copied.run(prepared, c.method(), Timeline.NONE));
+        assertTrue(refused.getMessage().startsWith("teacher emitted a token the CML mask forbids"),
+                refused.getMessage());
     }
 }
