@@ -1,6 +1,7 @@
 package org.asynclm.training.config;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
-                          TraceExamples.Prompt copyPrompt, boolean gradientCheckpointing,
+                          TraceExamples.Prompt copyPrompt, double valueWeight, boolean gradientCheckpointing,
                           int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
@@ -56,6 +57,11 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
     public record TaskEval(int n, long seed, String datagenConfig, Method method, ArgumentValues values) {
     }
 
+
+    /** The built-in defaults as a tree of snake_case keys, as {@code defaults.yaml} holds them. */
+    public static ObjectNode defaults() {
+        return YAML.defaults();
+    }
 
     /** What a step keeps for backward: the two memory levers, which change no value. */
     public TrainableLlama.Memory memory() {
@@ -109,6 +115,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.copySteps() >= 0, "copy_steps", "must be >= 0");
         loaded.check(c.copyPrompt() != null && c.copyPrompt() != TraceExamples.Prompt.WHOLE, "copy_prompt",
                 "must be instructions or request");
+        loaded.check(c.valueWeight() > 0, "value_weight", "must be positive (1: a copied value weighs as any token)");
         loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,
@@ -116,7 +123,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.taskEval().values() != null, "task_eval.values", "must be free or copied");
         Map<String, Double> numbers = Map.of("learning_rate", c.learningRate(), "warmup", c.warmup(),
                 "weight_decay", c.weightDecay(), "max_grad_norm", c.maxGradNorm(), "epochs", c.epochs(),
-                "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout());
+                "eval_fraction", c.evalFraction(), "lora.alpha", c.lora().alpha(), "lora.dropout", c.lora().dropout(),
+                "value_weight", c.valueWeight());
         for (Map.Entry<String, Double> e : new TreeMap<>(numbers).entrySet()) {
             loaded.check(Double.isFinite(e.getValue()), e.getKey(), "must be a finite number");
         }

@@ -29,6 +29,18 @@ public final class Packing {
             return new Row(ids, copied, examples, copied);
         }
 
+        /**
+         * Each token's weight in the loss: 0 off it, 1 on it, and {@code valueWeight} for a trained token of a copied
+         * value, so that the few tokens that decide whether a call is right are not outweighed by the format's many.
+         */
+        public float[] lossWeights(double valueWeight) {
+            float[] w = new float[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                w[i] = !trained[i] ? 0f : copied[i] ? (float) valueWeight : 1f;
+            }
+            return w;
+        }
+
         /** The same row with every token under the loss: the prompt and interrupts too, as in pretraining. */
         public Row everyTokenTrained() {
             boolean[] all = new boolean[ids.length];

@@ -60,14 +60,20 @@ public final class TraceExamples {
 
     /**
      * The examples of {@code file} under each of {@code prompts}, in that order, from one pass: each trace is parsed
-     * and its segments are encoded once, whatever prompts it starts with.
+     * and its segments are encoded once, whatever prompts it starts with. Copied values are marked where a short
+     * prompt is asked for (copy_steps trains on them).
      */
     public static List<Result> read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong,
                                     List<Prompt> prompts) throws BadInputException {
+        return read(file, tokenizer, maxLength, overlong, prompts, prompts.stream().anyMatch(p -> p != Prompt.WHOLE));
+    }
+
+    /** {@link #read(Path, Tokenizer, int, Overlong, List)}, with the copied values marked when {@code mark}. */
+    public static List<Result> read(Path file, Tokenizer tokenizer, int maxLength, Overlong overlong,
+                                    List<Prompt> prompts, boolean mark) throws BadInputException {
         List<List<Example>> out = new ArrayList<>();
         int[][] cut = new int[prompts.size()][2]; // dropped, truncated
         prompts.forEach(p -> out.add(new ArrayList<>()));
-        boolean mark = prompts.stream().anyMatch(p -> p != Prompt.WHOLE);
         TextLines.forEach(file, (line, text) -> {
             String where = file + ":" + line + ": ";
             Parsed p = parse(where, text);

@@ -22,10 +22,11 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
     public static TrainingSet load(TrainConfig c, Tokenizer tokenizer) throws BadInputException {
         TraceExamples.Overlong overlong = c.overlong();
         Path trainFile = Path.of(c.trainData());
-        // copy_steps' short examples come from the same pass, so a trace is parsed and its segments encoded once
+        // copy_steps' short examples come from the same pass, so a trace is parsed and its segments encoded once;
+        // copy_steps and value_weight both need to know which tokens are copied values
         List<TraceExamples.Result> read = TraceExamples.read(trainFile, tokenizer, c.maxLength(), overlong,
                 c.copySteps() > 0 ? List.of(TraceExamples.Prompt.WHOLE, c.copyPrompt())
-                        : List.of(TraceExamples.Prompt.WHOLE));
+                        : List.of(TraceExamples.Prompt.WHOLE), c.copySteps() > 0 || c.valueWeight() != 1);
         TraceExamples.Result all = read.get(0);
         List<Example> train = all.examples();
         List<Example> held;

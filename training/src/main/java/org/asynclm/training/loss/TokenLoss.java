@@ -33,7 +33,16 @@ public final class TokenLoss {
      * that the stretches' losses add up to {@link #mean}'s.
      */
     public static TrainableLlama.RowLoss over(NDManager m, int[] ids, boolean[] trained, int[] examples, int tokens) {
-        NDArray count = m.full(new Shape(), (float) tokens, DataType.FLOAT32);
+        return over(m, ids, unitWeights(trained), examples, tokens);
+    }
+
+    /**
+     * Each token of a row weighted: {@code weights[i]} is token i's share of the step's loss before the division by
+     * {@code total} (the whole batch's {@link #total}); a weight of 0 keeps it off the loss. Weights of 1 on the
+     * trained tokens and {@code total} their {@link #count} are {@link #over(NDManager, int[], boolean[], int[], int)}.
+     */
+    public static TrainableLlama.RowLoss over(NDManager m, int[] ids, float[] weights, int[] examples, double total) {
+        NDArray count = m.full(new Shape(), (float) total, DataType.FLOAT32);
         return (logits, from) -> {
             int n = (int) logits.getShape().get(0);
             long[] next = new long[n];
@@ -42,11 +51,28 @@ public final class TokenLoss {
                 int i = from + k;
                 if (i + 1 < ids.length) {
                     next[k] = ids[i + 1];
-                    weight[k] = trained[i + 1] && examples[i + 1] == examples[i] ? 1f : 0f;
+                    weight[k] = examples[i + 1] == examples[i] ? weights[i + 1] : 0f;
                 }
             }
             NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(n, 1)), 1).reshape(n);
             return picked.mul(m.create(weight, new Shape(n))).sum().neg().div(count);
         };
+    }
+
+    /** The sum of the weights the loss covers: those of tokens preceded by a token of the same example. */
+    public static double total(float[] weights, int[] examples) {
+        double sum = 0;
+        for (int i = 1; i < weights.length; i++) {
+            sum += examples[i] == examples[i - 1] ? weights[i] : 0;
+        }
+        return sum;
+    }
+
+    private static float[] unitWeights(boolean[] trained) {
+        float[] w = new float[trained.length];
+        for (int i = 0; i < trained.length; i++) {
+            w[i] = trained[i] ? 1f : 0f;
+        }
+        return w;
     }
 }

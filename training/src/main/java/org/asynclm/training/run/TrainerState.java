@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -78,15 +79,37 @@ public record TrainerState(int step, int steps, TrainConfig.FineTuning mode, Str
         return step == steps;
     }
 
+    /**
+     * Reads a state; config keys it lacks (added by a later version than the one that wrote it) take their built-in
+     * defaults, which are what the older version did, so that its checkpoints stay resumable.
+     */
     public static TrainerState read(Path file) throws BadInputException {
         try {
-            return JSON.readValue(file.toFile(), TrainerState.class);
+            JsonNode tree = JSON.readTree(file.toFile());
+            if (tree instanceof ObjectNode state && state.get("config") instanceof ObjectNode stored) {
+                state.set("config", withDefaults(TrainConfig.defaults(), stored));
+            }
+            return JSON.treeToValue(tree, TrainerState.class);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw new BadInputException(file + ": no such file (is it a checkpoint of a train run?)");
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
+    }
+
+    /** {@code stored} with each key of {@code defaults} it lacks, nested maps key by key. */
+    private static ObjectNode withDefaults(ObjectNode defaults, ObjectNode stored) {
+        ObjectNode out = stored.deepCopy();
+        defaults.fields().forEachRemaining(e -> {
+            JsonNode have = out.get(e.getKey());
+            if (have == null) {
+                out.set(e.getKey(), e.getValue());
+            } else if (have instanceof ObjectNode nested && e.getValue() instanceof ObjectNode nestedDefaults) {
+                out.set(e.getKey(), withDefaults(nestedDefaults, nested));
+            }
+        });
+        return out;
     }
 
     void write(Path file) throws IOException {

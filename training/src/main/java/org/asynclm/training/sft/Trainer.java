@@ -21,9 +21,10 @@ import org.asynclm.training.optim.AdamW;
 
 /**
  * Supervised fine-tuning, of every weight or of a LoRA adapter: each step accumulates the gradients of
- * {@code accumulation} packed rows (the loss is the mean over all their trained tokens, as one batch would have it),
- * clips them to a global norm and takes an AdamW step on a warm-up + cosine schedule. Rows come in a seeded order
- * reshuffled every pass. Held-out loss every {@code evalEvery} steps and at the end.
+ * {@code accumulation} packed rows (the loss is the mean over all their trained tokens, as one batch would have it,
+ * each token weighted as {@link Settings} says), clips them to a global norm and takes an AdamW step on a warm-up +
+ * cosine schedule. Rows come in a seeded order reshuffled every pass. Held-out loss (unweighted) every
+ * {@code evalEvery} steps and at the end.
  */
 public final class Trainer {
 
@@ -33,24 +34,36 @@ public final class Trainer {
      * model from scratch first learns to read the prompts it will have to follow), the rest only what the model writes.
      * Before any of them, {@code recallSteps} steps train on {@link org.asynclm.training.data.RecallRows} (given to
      * {@link #run}), which teach it to look up and copy, then {@code copySteps} steps with the loss only on the values
-     * the traces' calls copy ({@link Packing.Row#copiesTrained}). {@code memory} chooses what a step keeps for
-     * backward.
+     * the traces' calls copy ({@link Packing.Row#copiesTrained}). In the steps on what the model writes, a copied
+     * value's tokens weigh {@code valueWeight} in the loss ({@link Packing.Row#lossWeights}; 1: as any other).
+     * {@code memory} chooses what a step keeps for backward.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                            double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
-                           TrainableLlama.Memory memory) {
+                           double valueWeight, TrainableLlama.Memory memory) {
         public Settings {
             if (accumulation < 1) {
                 throw new IllegalArgumentException("accumulation must be at least 1");
             }
+            if (!(valueWeight > 0) || !Double.isFinite(valueWeight)) {
+                throw new IllegalArgumentException("value weight must be a positive number");
+            }
+        }
+
+        public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
+                        double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
+                        double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
+                        TrainableLlama.Memory memory) {
+            this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, copySteps, 1, memory);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                         double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                         double loraDropout, int everyTokenSteps, int recallSteps) {
             this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
-                    evalEvery, loraDropout, everyTokenSteps, recallSteps, 0, TrainableLlama.Memory.KEEP_ALL);
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, 0, 1, TrainableLlama.Memory.KEEP_ALL);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
@@ -143,11 +156,14 @@ public final class Trainer {
             }
             for (int step = start.step(); step < s.steps(); step++) {
                 StopSignals.check(); // a signal stops the run between steps, never inside libtorch
-                List<Packing.Row> batch = new ArrayList<>();
+                List<Weighted> batch = new ArrayList<>();
                 for (int k = 0; k < s.accumulation(); k++) {
                     batch.add(row(s, step, k, recallRows, copyOrder, order));
                 }
-                int tokens = batch.stream().mapToInt(r -> TokenLoss.count(r.ids(), r.trained(), r.examples())).sum();
+                int tokens = batch.stream().mapToInt(w -> TokenLoss.count(w.row().ids(), w.row().trained(),
+                        w.row().examples())).sum();
+                double total = batch.stream().mapToDouble(w -> TokenLoss.total(w.weights(), w.row().examples()))
+                        .sum();
                 long t0 = System.nanoTime();
                 double loss = 0;
                 double norm;
@@ -155,7 +171,7 @@ public final class Trainer {
                     // autograd records while the collector is open; TrainableLlama.backward walks the graph itself
                     try (GradientCollector recording = Engine.getInstance().newGradientCollector()) {
                         for (int k = 0; k < batch.size(); k++) {
-                            loss += microStep(m, model, batch.get(k), tokens, s, dropoutSeed(s, step, k));
+                            loss += microStep(m, model, batch.get(k), total, s, dropoutSeed(s, step, k));
                         }
                     }
                     if (!Double.isFinite(loss)) {
@@ -181,7 +197,7 @@ public final class Trainer {
                     requireFiniteWeights(params, step + 1);
                 }
                 listener.step(new Step(step + 1, loss, schedule.at(step), norm,
-                        batch.stream().mapToInt(Packing.Row::length).sum(), tokens, seconds, evalLoss));
+                        batch.stream().mapToInt(w -> w.row().length()).sum(), tokens, seconds, evalLoss));
                 if (save) {
                     saver.save(step + 1, loss, adam);
                 }
@@ -189,23 +205,32 @@ public final class Trainer {
         }
     }
 
+    /** A row of a step and each token's weight in its loss. */
+    private record Weighted(Packing.Row row, float[] weights) {
+        static Weighted plain(Packing.Row row) {
+            return new Weighted(row, row.lossWeights(1));
+        }
+    }
+
     /**
      * Row {@code k} of step {@code step}: the stages in order (recall rows, copy rows, every-token rows, the masked
-     * rows). Which row follows from the step alone, so a resumed run reads the same rows.
+     * rows, whose copied values weigh {@code valueWeight}). Which row follows from the step alone, so a resumed run
+     * reads the same rows.
      */
-    private static Packing.Row row(Settings s, int step, int k, List<Packing.Row> recallRows, RowOrder copyOrder,
-                                   RowOrder order) {
+    private static Weighted row(Settings s, int step, int k, List<Packing.Row> recallRows, RowOrder copyOrder,
+                                RowOrder order) {
         int acc = s.accumulation();
         if (step < s.recallSteps()) {
-            return recallRows.get((step * acc + k) % recallRows.size());
+            return Weighted.plain(recallRows.get((step * acc + k) % recallRows.size()));
         }
         int traceStep = step - s.recallSteps();
         if (traceStep < s.copySteps()) {
-            return copyOrder.row((long) traceStep * acc + k).copiesTrained();
+            return Weighted.plain(copyOrder.row((long) traceStep * acc + k).copiesTrained());
         }
         int traceRow = traceStep - s.copySteps();
         Packing.Row row = order.row((long) traceRow * acc + k);
-        return traceRow < s.everyTokenSteps() ? row.everyTokenTrained() : row;
+        return traceRow < s.everyTokenSteps() ? Weighted.plain(row.everyTokenTrained())
+                : new Weighted(row, row.lossWeights(s.valueWeight()));
     }
 
     /** A checkpoint of weights that are not numbers is no checkpoint: the run stops before writing it. */
@@ -221,11 +246,12 @@ public final class Trainer {
     }
 
     /** Forward and backward of one row, its arrays freed before the next; returns its share of the step's loss. */
-    private static double microStep(NDManager m, TrainableLlama model, Packing.Row row, int stepTokens, Settings s,
+    private static double microStep(NDManager m, TrainableLlama model, Weighted w, double stepWeight, Settings s,
                                     long dropoutSeed) {
+        Packing.Row row = w.row();
         try (NDScope micro = new NDScope()) {
             return model.backward(row.ids(), row.examples(), s.loraDropout(), dropoutSeed, s.memory(),
-                    TokenLoss.over(m, row.ids(), row.trained(), row.examples(), stepTokens));
+                    TokenLoss.over(m, row.ids(), w.weights(), row.examples(), stepWeight));
         }
     }
 

@@ -69,5 +69,7 @@ class TrainConfigTest {
         assertEquals(f + ":1: learning_rate: must be a finite number", error("learning_rate: Infinity\n"));
         assertEquals(f + ":2: task_eval.method: must be async or sync", error("task_eval:\n  method: sync-parallel\n"));
         assertEquals("--set every_token_steps: must be >= 0", error("", "every_token_steps=-1"));
+        assertEquals(f + ":1: value_weight: must be positive (1: a copied value weighs as any token)",
+                error("value_weight: 0\n"));
     }
 }

@@ -99,6 +99,24 @@ class TraceExamplesTest {
         }
     }
 
+    /**
+     * value_weight without copy steps: the whole examples carry the same marks as the short ones, on the same model
+     * tokens, so the weighted values are the values copy_steps trains.
+     */
+    @Test
+    void wholeExamplesAreMarkedWhenAsked() throws Exception {
+        List<Example> marked = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
+                List.of(TraceExamples.Prompt.WHOLE), true).get(0).examples();
+        List<Example> request = TraceExamples.read(traces(), TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
+                TraceExamples.Prompt.REQUEST).examples();
+        assertEquals(request.size(), marked.size());
+        for (int k = 0; k < marked.size(); k++) {
+            String values = text(marked.get(k).ids(), marked.get(k).copied(), true);
+            assertEquals(text(request.get(k).ids(), request.get(k).copied(), true), values);
+            assertTrue(values.length() > 5, "the calls copy values");
+        }
+    }
+
     /** copy_prompt: request: the request alone, then the same model tokens with the same values marked. */
     @Test
     void theRequestPromptKeepsOnlyTheRequest() throws Exception {

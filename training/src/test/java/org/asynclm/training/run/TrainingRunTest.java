@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -99,6 +100,26 @@ class TrainingRunTest {
                 false));
         assertTrue(other.getMessage().contains("trainer_state.json: learning_rate: the run used 0.003"),
                 other.getMessage());
+    }
+
+    /**
+     * A checkpoint written before a config key existed (here value_weight) resumes: the key takes its default, which
+     * is what the older version did.
+     */
+    @Test
+    void aCheckpointOfAnEarlierVersionResumes() throws Exception {
+        Path run = dir.resolve("run");
+        TrainConfig c = config(4, "save_every=2");
+        assertThrows(StoppedException.class, () -> TrainingRun.prepare(c, run, null, false).run(new StopAfter(3)));
+        StopSignals.clear();
+        Path state = run.resolve("checkpoint-2").resolve(TrainerState.FILE);
+        ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(state.toFile());
+        assertTrue(((ObjectNode) tree.get("config")).remove("value_weight") != null, "the key was written");
+        new ObjectMapper().writeValue(state.toFile(), tree);
+        assertEquals(1.0, TrainerState.read(state).config().valueWeight());
+        TrainingRun.Result resumed = TrainingRun.prepare(c, null, run.resolve("checkpoint-2"), false)
+                .run(new TrainingRun.Observer() { });
+        assertEquals(2, resumed.steps().size());
     }
 
     /** Stops the run as SIGTERM would, once {@code after} steps are done. */

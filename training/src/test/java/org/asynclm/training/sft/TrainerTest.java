@@ -8,6 +8,7 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaConfig;
 import org.asynclm.model.llama.TinyModel;
 import org.asynclm.model.llama.TrainableLlama;
@@ -15,6 +16,7 @@ import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.training.data.Example;
 import org.asynclm.training.data.GoldenExamples;
 import org.asynclm.training.data.Packing;
+import org.asynclm.training.loss.MaskedCrossEntropy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,5 +113,43 @@ class TrainerTest {
                 steps.stream().map(Trainer.Step::trainedTokens).toList());
         assertThrows(IllegalArgumentException.class, () -> Trainer.run(null, List.of(), List.of(), rows, rows, s,
                 Trainer.Start.FRESH, steps::add, (step, loss, adam) -> { }), "copy steps without copy rows");
+    }
+
+    /**
+     * value_weight: in the steps on what the model writes, a copied value's tokens count that many times, so the
+     * step's loss is the weighted mean of the per-token losses the inference model gives (an independent forward).
+     */
+    @Test
+    void theValueWeightWeighsTheCopiedValuesInTheLoss() throws Exception {
+        Example e = examples.get(0);
+        boolean[] copied = new boolean[e.length()];
+        int marked = 0;
+        for (int i = e.length() / 2; i < e.length() && marked < 6; i++) {
+            copied[i] = e.trained()[i];
+            marked += copied[i] ? 1 : 0;
+        }
+        assertEquals(6, marked, "the example has trained tokens to mark");
+        List<Packing.Row> rows = Packing.pack(List.of(new Example(e.ids(), e.trained(), copied, e.line())), 256);
+        Packing.Row row = rows.get(0);
+        double weight = 4;
+        MaskedCrossEntropy.Sum all;
+        MaskedCrossEntropy.Sum values;
+        try (Llama llama = Llama.load(model, Device.cpu())) {
+            float[][] logits = llama.forwardPacked(row.ids(), row.examples());
+            all = MaskedCrossEntropy.of(logits, row.ids(), row.trained(), row.examples());
+            values = MaskedCrossEntropy.of(logits, row.ids(), copied, row.examples());
+        }
+        double expected = (all.loss() + (weight - 1) * values.loss()) / (all.tokens() + (weight - 1) * values.tokens());
+        Trainer.Settings s = new Trainer.Settings(1, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0, 0, 0, 0, weight,
+                TrainableLlama.Memory.KEEP_ALL);
+        Trainer.Step step;
+        try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu())) {
+            step = train(llama, rows, rows, s).get(0);
+        }
+        assertEquals(expected, step.loss(), 1e-5, "the weighted mean");
+        assertNotEquals(all.mean(), step.loss(), 1e-3, "weighing the values changes the loss");
+        assertEquals(all.tokens(), step.trainedTokens(), "the tokens under the loss are counted once each");
+        assertThrows(IllegalArgumentException.class, () -> new Trainer.Settings(1, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0,
+                0, 0, 0, 0, TrainableLlama.Memory.KEEP_ALL), "a weight of 0");
     }
 }
