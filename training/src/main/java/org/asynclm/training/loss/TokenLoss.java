@@ -16,11 +16,7 @@ public final class TokenLoss {
 
     /** The number of tokens the loss covers: trained, and preceded by a token of the same example. */
     public static int count(int[] ids, boolean[] trained, int[] examples) {
-        int n = 0;
-        for (int i = 1; i < ids.length; i++) {
-            n += trained[i] && examples[i] == examples[i - 1] ? 1 : 0;
-        }
-        return n;
+        return (int) total(unitWeights(trained), examples);
     }
 
     /** {@code logits} [t, vocab] of the row; the result is divided by {@code tokens} (the whole batch's count). */
