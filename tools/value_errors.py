@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Why the tasks of an `eval synthetic` run fail: how the turns end, and how often each value of a call is right.
+
+A task is right only when every value of every call is, so the per-value accuracy p bounds the task rate: a task
+of k values is right with about p**k. The script reads the run's --out file and the teacher's traces of the same
+tasks, which datagen draws with the same config and seed as eval synthetic does (it stops if the two disagree on
+a task's shape). It needs no Python packages.
+
+  bin/asynclm eval synthetic --model RUN/checkpoint-12000 --n 200 --seed 1 --values copied --out runs/eval.json
+  bin/asynclm datagen --config configs/datagen/synthetic.yaml --n 200 --seed 1 --out runs/held-200-seed1.jsonl
+  python3 tools/value_errors.py runs/eval.json runs/held-200-seed1.jsonl
+
+Each of the teacher's calls is paired with the first call of the model to the same function not yet paired; the
+values of the calls so paired are compared as written (a value the model left out is wrong). A value is "from the
+request" when its text stands in the request, else it came from a result.
+"""
+import collections
+import json
+import re
+import sys
+
+CALL = re.compile(r"\[CALL\][^\[]*\[HEAD\](\w+)\((.*?)\)\[END\]")
+ARGUMENT = re.compile(r"(\w+)=('(?:[^'\\]|\\.)*'|\[[^\]]*\]|[^,]+)")
+
+
+def calls(text):
+    return [(function, {k: v.strip() for k, v in ARGUMENT.findall(args)}) for function, args in CALL.findall(text)]
+
+
+def teacher_calls(trace):
+    return calls("".join(s["text"] for s in trace["assistant"] if s["kind"] == "model"))
+
+
+def ending(run, model, truth):
+    if run["ok"]:
+        return "right"
+    if run["end_state"] != "done":
+        return "ended: " + run["end_state"]
+    if len(model) < len(truth):
+        after_error = '"error"' in run["transcript"]
+        return "done, fewer calls" + (" (after an error result)" if after_error else " (no error result)")
+    if len(model) > len(truth):
+        return "done, more calls"
+    return "done, as many calls, a value wrong"
+
+
+def main(eval_path, traces_path):
+    runs = json.load(open(eval_path))["runs"]
+    traces = [json.loads(line) for line in open(traces_path)]
+    if len(traces) < len(runs):
+        sys.exit(f"{traces_path}: {len(traces)} traces for {len(runs)} tasks")
+    endings = collections.Counter()
+    right = collections.defaultdict(lambda: [0, 0])
+    wrong = collections.defaultdict(collections.Counter)
+    for run, trace in zip(runs, traces):
+        if not run["scenario"].endswith("-" + trace["shape"]):
+            sys.exit(f"{traces_path}: {trace['id']} is {trace['shape']}, the run's task is {run['scenario']}: "
+                     "not the tasks of this run (draw them with eval's --config and --seed)")
+        request = trace["messages"][-1]["content"]
+        truth, model = teacher_calls(trace), calls(run["transcript"])
+        endings[ending(run, model, truth)] += 1
+        paired = [False] * len(model)
+        for function, arguments in truth:
+            j = next((i for i, (f, _) in enumerate(model) if f == function and not paired[i]), None)
+            if j is None:
+                continue
+            paired[j] = True
+            for key, value in arguments.items():
+                source = "request" if value.strip("'") in request else "result"
+                written = model[j][1].get(key)
+                right[source][1] += 1
+                if written == value:
+                    right[source][0] += 1
+                else:
+                    wrong[key][written] += 1
+        run["values"] = sum(len(a) for _, a in truth)
+    n = len(runs)
+    print(f"{n} tasks: how the turns ended")
+    for name, count in endings.most_common():
+        print(f"  {name:40s} {count:4d}  {100 * count / n:5.1f}%")
+    total = [sum(r[0] for r in right.values()), sum(r[1] for r in right.values())]
+    print("values of the calls the model wrote, right as written:")
+    for source, (ok, all_) in sorted(right.items()) + [("all", total)]:
+        print(f"  {source:8s} {ok:5d} of {all_:5d}  {100 * ok / max(all_, 1):5.1f}%")
+    p = total[0] / max(total[1], 1)
+    bound = sum(p ** run["values"] for run in runs) / n
+    mean_values = sum(run["values"] for run in runs) / n
+    print(f"values per task: {mean_values:.2f}; tasks right if each value is right with p = {p:.3f} "
+          f"independently: {100 * bound:.1f}%")
+    print("keys most often wrong (the model's commonest wrong values):")
+    for key, written in sorted(wrong.items(), key=lambda kv: -sum(kv[1].values()))[:8]:
+        common = ", ".join(f"{v} x{c}" for v, c in written.most_common(3))
+        print(f"  {key:12s} {sum(written.values()):4d}  {common}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])
