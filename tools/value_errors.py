@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Why the tasks of an `eval synthetic` run fail: how the turns end, and how often each value of a call is right.
 
-A task is right only when every value of every call is, so the per-value accuracy p bounds the task rate: a task
-of k values is right with about p**k. The script reads the run's --out file and the teacher's traces of the same
+A task is right only when every value of every call is, so the per-value accuracy p sets the task rate: a task of
+k values is right with about p**k. The script reads the run's --out file and the teacher's traces of the same
 tasks, which datagen draws with the same config and seed as eval synthetic does (it stops if the two disagree on
 a task's shape). It needs no Python packages.
 
@@ -52,6 +52,7 @@ def main(eval_path, traces_path):
     endings = collections.Counter()
     right = collections.defaultdict(lambda: [0, 0])
     wrong = collections.defaultdict(collections.Counter)
+    values = []  # per task: how many values its calls take
     for run, trace in zip(runs, traces):
         if not run["scenario"].endswith("-" + trace["shape"]):
             sys.exit(f"{traces_path}: {trace['id']} is {trace['shape']}, the run's task is {run['scenario']}: "
@@ -73,7 +74,7 @@ def main(eval_path, traces_path):
                     right[source][0] += 1
                 else:
                     wrong[key][written] += 1
-        run["values"] = sum(len(a) for _, a in truth)
+        values.append(sum(len(a) for _, a in truth))
     n = len(runs)
     print(f"{n} tasks: how the turns ended")
     for name, count in endings.most_common():
@@ -83,10 +84,10 @@ def main(eval_path, traces_path):
     for source, (ok, all_) in sorted(right.items()) + [("all", total)]:
         print(f"  {source:8s} {ok:5d} of {all_:5d}  {100 * ok / max(all_, 1):5.1f}%")
     p = total[0] / max(total[1], 1)
-    bound = sum(p ** run["values"] for run in runs) / n
-    mean_values = sum(run["values"] for run in runs) / n
+    predicted = sum(p ** k for k in values) / n
+    mean_values = sum(values) / n
     print(f"values per task: {mean_values:.2f}; tasks right if each value is right with p = {p:.3f} "
-          f"independently: {100 * bound:.1f}%")
+          f"independently: {100 * predicted:.1f}%")
     print("keys most often wrong (the model's commonest wrong values):")
     for key, written in sorted(wrong.items(), key=lambda kv: -sum(kv[1].values()))[:8]:
         common = ", ".join(f"{v} x{c}" for v, c in written.most_common(3))
