@@ -29,8 +29,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
-                          TraceExamples.Prompt copyPrompt, double valueWeight, boolean gradientCheckpointing,
-                          int lossChunk) {
+                          TraceExamples.Prompt copyPrompt, double valueWeight, int errorRepeats,
+                          boolean gradientCheckpointing, int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
@@ -116,6 +116,8 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.copyPrompt() != null && c.copyPrompt() != TraceExamples.Prompt.WHOLE, "copy_prompt",
                 "must be instructions or request");
         loaded.check(c.valueWeight() > 0, "value_weight", "must be positive (1: a copied value weighs as any token)");
+        loaded.check(c.errorRepeats() >= 1, "error_repeats",
+                "must be at least 1 (1: a trace with a tool's error is seen as often as any)");
         loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,

@@ -1,11 +1,19 @@
 package org.asynclm.training.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.asynclm.cml.Block;
+import org.asynclm.cml.BlockKind;
+import org.asynclm.cml.CmlEvent;
 import org.asynclm.cml.CmlParser;
 import org.asynclm.cml.CmlToken;
+import org.asynclm.cml.CmlWriter;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.files.TextLines;
@@ -21,6 +29,7 @@ import org.asynclm.runtime.trace.TraceLine;
  * tokens: the ids are the ones the model sees when it runs.
  */
 public final class TraceExamples {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to do with an example longer than the limit. */
     public enum Overlong implements ConfigName { DROP, TRUNCATE }
@@ -38,8 +47,15 @@ public final class TraceExamples {
         REQUEST
     }
 
-    /** The examples kept, and how many were dropped or truncated for length. */
-    public record Result(List<Example> examples, int dropped, int truncated) {
+    /**
+     * The examples kept, how many were dropped or truncated for length, and the file lines of the traces in which a
+     * tool answers a call with an error ({@code error_repeats} shows those more often).
+     */
+    public record Result(List<Example> examples, int dropped, int truncated, Set<Integer> toolErrorLines) {
+        public Result {
+            toolErrorLines = Set.copyOf(toolErrorLines);
+        }
+
         public long trainedTokens() {
             return examples.stream().mapToLong(Example::trainedTokens).sum();
         }
@@ -73,10 +89,14 @@ public final class TraceExamples {
                                     List<Prompt> prompts, boolean mark) throws BadInputException {
         List<List<Example>> out = new ArrayList<>();
         int[][] cut = new int[prompts.size()][2]; // dropped, truncated
+        Set<Integer> toolErrors = new HashSet<>();
         prompts.forEach(p -> out.add(new ArrayList<>()));
         TextLines.forEach(file, (line, text) -> {
             String where = file + ":" + line + ": ";
             Parsed p = parse(where, text);
+            if (p.toolError()) {
+                toolErrors.add(line);
+            }
             List<Encoded> segments = encode(p, tokenizer, mark);
             for (int k = 0; k < prompts.size(); k++) {
                 keep(example(where, p.prompt(prompts.get(k)), segments, tokenizer, line), maxLength, overlong,
@@ -85,7 +105,7 @@ public final class TraceExamples {
         });
         List<Result> results = new ArrayList<>();
         for (int k = 0; k < prompts.size(); k++) {
-            results.add(new Result(List.copyOf(out.get(k)), cut[k][0], cut[k][1]));
+            results.add(new Result(List.copyOf(out.get(k)), cut[k][0], cut[k][1], toolErrors));
         }
         return results;
     }
@@ -119,8 +139,11 @@ public final class TraceExamples {
         return out;
     }
 
-    /** A trace as its tokenizer sees it: its two messages, and the segments with whether the model wrote them. */
-    private record Parsed(String system, String user, List<Segment> segments) {
+    /**
+     * A trace as its tokenizer sees it: its two messages, the segments with whether the model wrote them, and whether
+     * an interrupt answers one of its calls with an error.
+     */
+    private record Parsed(String system, String user, List<Segment> segments, boolean toolError) {
         /** The rendered prompt the example starts with. */
         String prompt(Prompt prompt) {
             return switch (prompt) {
@@ -209,6 +232,8 @@ public final class TraceExamples {
         String user = message(t, "user", 1, where);
         List<Segment> out = new ArrayList<>();
         CmlParser cml = new CmlParser(); // the blocks across segments, as the runtime would read them
+        List<CmlEvent> events = new ArrayList<>();
+        boolean toolError = false;
         int k = 0;
         for (TraceLine.Segment s : t.assistant()) {
             String segment = s.text();
@@ -222,14 +247,30 @@ public final class TraceExamples {
                 throw new BadInputException(where + "assistant[" + k + "]: an interrupt inside a block the model has "
                         + "not closed");
             }
-            cml.feed(segment);
+            events.clear();
+            cml.feed(segment, events);
+            for (CmlEvent e : events) {
+                toolError |= !model && e instanceof CmlEvent.Closed c && isError(c.block());
+            }
             out.add(new Segment(segment, model));
             k++;
         }
         if (cml.inBlock()) {
             throw new BadInputException(where + "assistant: the turn ends inside an unclosed block");
         }
-        return new Parsed(system, user, out);
+        return new Parsed(system, user, out, toolError);
+    }
+
+    /** An interrupt of a call (not the user's) whose value is {@code {"error": ...}}. */
+    private static boolean isError(Block block) {
+        if (block.kind() != BlockKind.INTERRUPT || CmlToken.USER_ID.equals(block.id())) {
+            return false;
+        }
+        try {
+            return CmlWriter.isError(JSON.readTree(block.body()));
+        } catch (JsonProcessingException e) {
+            return false; // not JSON, so not the runtime's error value
+        }
     }
 
     private static String message(TraceLine t, String role, int index, String where) throws BadInputException {

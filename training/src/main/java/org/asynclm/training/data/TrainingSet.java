@@ -1,6 +1,7 @@
 package org.asynclm.training.data;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,7 +15,7 @@ import org.asynclm.training.config.TrainConfig;
  * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them. With
  * {@code copy_steps}, {@code copyRows} are the same training traces in short prompts
  * ({@code copy_prompt}: {@link TraceExamples.Prompt#INSTRUCTIONS} or {@link TraceExamples.Prompt#REQUEST});
- * otherwise none.
+ * otherwise none. With {@code error_repeats} above 1, {@code rows} hold the traces with a tool's error that many times.
  */
 public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, int evalExamples,
                           List<Packing.Row> evalRows, List<Packing.Row> copyRows) {
@@ -45,10 +46,24 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
                     + all.dropped() + " dropped)");
         }
         List<Packing.Row> evalRows = Packing.pack(held, c.maxLength());
-        return new TrainingSet(new TraceExamples.Result(train, all.dropped(), all.truncated()),
-                Packing.pack(train, c.maxLength()), held.size(),
+        return new TrainingSet(new TraceExamples.Result(train, all.dropped(), all.truncated(), all.toolErrorLines()),
+                Packing.pack(repeatToolErrors(train, all.toolErrorLines(), c.errorRepeats()), c.maxLength()),
+                held.size(),
                 evalRows.subList(0, Math.min(c.evalRows(), evalRows.size())),
                 read.size() > 1 ? copyRows(c, read.get(1), train) : List.of());
+    }
+
+    /**
+     * {@code train}, then each example whose trace has a tool's error {@code repeats - 1} more times: appended after
+     * the rest, so the rows they pack into are rows of error traces alone, which the trainer's shuffle spreads.
+     */
+    static List<Example> repeatToolErrors(List<Example> train, Set<Integer> toolErrorLines, int repeats) {
+        List<Example> out = new ArrayList<>(train);
+        List<Example> withError = train.stream().filter(e -> toolErrorLines.contains(e.line())).toList();
+        for (int k = 1; k < repeats; k++) {
+            out.addAll(withError);
+        }
+        return out;
     }
 
     /** The training examples' traces in short prompts, packed: the rows of copy_steps (held-out traces left out). */

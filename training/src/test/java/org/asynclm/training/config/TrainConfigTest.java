@@ -71,5 +71,7 @@ class TrainConfigTest {
         assertEquals("--set every_token_steps: must be >= 0", error("", "every_token_steps=-1"));
         assertEquals(f + ":1: value_weight: must be positive (1: a copied value weighs as any token)",
                 error("value_weight: 0\n"));
+        assertEquals("--set error_repeats: must be at least 1 (1: a trace with a tool's error is seen as often as any)",
+                error("", "error_repeats=0"));
     }
 }
