@@ -13,6 +13,12 @@ a task's shape). It needs no Python packages.
 Each of the teacher's calls is paired with the first call of the model to the same function not yet paired; the
 values of the calls so paired are compared as written (a value the model left out is wrong). A value is "from the
 request" when its text stands in the request, else it came from a result.
+
+It also prints the first error interrupt each turn got for one of its calls: the task's own transient error (a
+text the teacher's trace of the task has too), a call no pending call of the task takes (a value or the function
+wrong), or an unknown function; how the turns that got each ended; what the model's next call was after the task's
+own error (the failed call again, or another call again); and what the runtime refused in the turns that ended as
+runaways.
 """
 import collections
 import json
@@ -20,6 +26,7 @@ import re
 import sys
 
 CALL = re.compile(r"\[CALL\][^\[]*\[HEAD\](\w+)\((.*?)\)\[END\]")
+BLOCK = re.compile(r"\[(CALL|INTR)\]([^\[]*)\[HEAD\](.*?)\[END\]")
 ARGUMENT = re.compile(r"(\w+)=('(?:[^'\\]|\\.)*'|\[[^\]]*\]|[^,]+)")
 
 
@@ -31,17 +38,53 @@ def teacher_calls(trace):
     return calls("".join(s["text"] for s in trace["assistant"] if s["kind"] == "model"))
 
 
-def ending(run, model, truth):
+def ending(run, model, truth, error):
     if run["ok"]:
         return "right"
     if run["end_state"] != "done":
         return "ended: " + run["end_state"]
     if len(model) < len(truth):
-        after_error = '"error"' in run["transcript"]
-        return "done, fewer calls" + (" (after an error result)" if after_error else " (no error result)")
+        return "done, fewer calls" + (" (after an error result)" if error != "none" else " (no error result)")
     if len(model) > len(truth):
         return "done, more calls"
     return "done, as many calls, a value wrong"
+
+
+def first_error(run, trace):
+    """The first error interrupt of one of the turn's calls, by kind, and what the model's next call was."""
+    blocks = BLOCK.findall(run["transcript"])
+    own = {s["text"].split("[HEAD]", 1)[1] for s in trace["assistant"]
+           if s["kind"] == "interrupt" and '{"error"' in s["text"]}
+    for k, (kind, id_, body) in enumerate(blocks):
+        if kind != "INTR" or id_ in ("runtime", "user") or not body.startswith('{"error"'):
+            continue
+        if body + "[END]" in own:
+            name = "the task's own transient error"
+        elif "no pending" in body:
+            name = "a call no pending call takes"
+        elif "unknown function" in body:
+            name = "an unknown function"
+        elif "malformed call body" in body:
+            name = "a malformed call"
+        else:
+            name = "other: " + body[:40]
+        earlier = {i: b for kd, i, b in blocks[:k] if kd == "CALL"}
+        following = next((b for kd, _, b in blocks[k + 1:] if kd == "CALL"), None)
+        if following is None:
+            after = "no call"
+        elif following == earlier.get(id_):
+            after = "the failed call again"
+        elif following in earlier.values():
+            after = "an earlier call that had not failed, again"
+        else:
+            after = "a call not written before"
+        return name, after
+    return "none", None
+
+
+def refusal(message):
+    """The kind of a block the runtime refused: its message up to the first quote or colon."""
+    return message.split(":")[0].split("'")[0].strip()
 
 
 def main(eval_path, traces_path):
@@ -53,13 +96,23 @@ def main(eval_path, traces_path):
     right = collections.defaultdict(lambda: [0, 0])
     wrong = collections.defaultdict(collections.Counter)
     values = []  # per task: how many values its calls take
+    errors = collections.defaultdict(collections.Counter)  # first error -> how the turns ended
+    next_call = collections.defaultdict(collections.Counter)  # after the task's own error -> how the turns ended
+    refused = collections.Counter()  # in the runaway turns
     for run, trace in zip(runs, traces):
         if not run["scenario"].endswith("-" + trace["shape"]):
             sys.exit(f"{traces_path}: {trace['id']} is {trace['shape']}, the run's task is {run['scenario']}: "
                      "not the tasks of this run (draw them with eval's --config and --seed)")
         request = trace["messages"][-1]["content"]
         truth, model = teacher_calls(trace), calls(run["transcript"])
-        endings[ending(run, model, truth)] += 1
+        error, after = first_error(run, trace)
+        ended = ending(run, model, truth, error)
+        endings[ended] += 1
+        errors[error][ended] += 1
+        if error == "the task's own transient error":
+            next_call[after][ended] += 1
+        if run["end_state"] == "runaway":
+            refused.update(refusal(m) for m in run["errors"] if refusal(m) != "runaway")
         paired = [False] * len(model)
         for function, arguments in truth:
             j = next((i for i, (f, _) in enumerate(model) if f == function and not paired[i]), None)
@@ -88,6 +141,16 @@ def main(eval_path, traces_path):
     mean_values = sum(values) / n
     print(f"values per task: {mean_values:.2f}; tasks right if each value is right with p = {p:.3f} "
           f"independently: {100 * predicted:.1f}%")
+    print("the first error a call of the turn got, and how those turns ended:")
+    for error, ends in sorted(errors.items(), key=lambda kv: -sum(kv[1].values())):
+        how = ", ".join(f"{name} {count}" for name, count in ends.most_common())
+        print(f"  {error:32s} {sum(ends.values()):4d}  {how}")
+    print("after the task's own transient error, the model's next call, and how those turns ended:")
+    for after, ends in sorted(next_call.items(), key=lambda kv: -sum(kv[1].values())):
+        how = ", ".join(f"{name} {count}" for name, count in ends.most_common())
+        print(f"  {after:42s} {sum(ends.values()):4d}  {how}")
+    print("blocks the runtime refused in the runaway turns: "
+          + ", ".join(f"{name} {count}" for name, count in refused.most_common()))
     print("keys most often wrong (the model's commonest wrong values):")
     for key, written in sorted(wrong.items(), key=lambda kv: -sum(kv[1].values()))[:8]:
         common = ", ".join(f"{v} x{c}" for v, c in written.most_common(3))
