@@ -87,6 +87,14 @@ def refusal(message):
     return message.split(":")[0].split("'")[0].strip()
 
 
+def print_endings(title, table, width):
+    """Each row of {row: Counter of endings}, most turns first, with its turns and how they ended."""
+    print(title)
+    for row, ends in sorted(table.items(), key=lambda kv: -sum(kv[1].values())):
+        how = ", ".join(f"{name} {count}" for name, count in ends.most_common())
+        print(f"  {row:{width}s} {sum(ends.values()):4d}  {how}")
+
+
 def main(eval_path, traces_path):
     runs = json.load(open(eval_path))["runs"]
     traces = [json.loads(line) for line in open(traces_path)]
@@ -141,14 +149,9 @@ def main(eval_path, traces_path):
     mean_values = sum(values) / n
     print(f"values per task: {mean_values:.2f}; tasks right if each value is right with p = {p:.3f} "
           f"independently: {100 * predicted:.1f}%")
-    print("the first error a call of the turn got, and how those turns ended:")
-    for error, ends in sorted(errors.items(), key=lambda kv: -sum(kv[1].values())):
-        how = ", ".join(f"{name} {count}" for name, count in ends.most_common())
-        print(f"  {error:32s} {sum(ends.values()):4d}  {how}")
-    print("after the task's own transient error, the model's next call, and how those turns ended:")
-    for after, ends in sorted(next_call.items(), key=lambda kv: -sum(kv[1].values())):
-        how = ", ".join(f"{name} {count}" for name, count in ends.most_common())
-        print(f"  {after:42s} {sum(ends.values()):4d}  {how}")
+    print_endings("the first error a call of the turn got, and how those turns ended:", errors, 32)
+    print_endings("after the task's own transient error, the model's next call, and how those turns ended:",
+                  next_call, 42)
     print("blocks the runtime refused in the runaway turns: "
           + ", ".join(f"{name} {count}" for name, count in refused.most_common()))
     print("keys most often wrong (the model's commonest wrong values):")

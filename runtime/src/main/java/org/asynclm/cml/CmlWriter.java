@@ -43,6 +43,15 @@ public final class CmlWriter {
         return value.isObject() && value.size() == 1 && value.has("error");
     }
 
+    /** {@link #isError(JsonNode)} of an interrupt's value as written; text that is not JSON is no error value. */
+    public static boolean isError(String valueJson) {
+        try {
+            return isError(JSON.readTree(valueJson));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
     /** {@code {"error": message}} as an interrupt value. */
     public static String errorJson(String message) {
         return json(JsonNodeFactory.instance.objectNode().put("error", message));

@@ -1,7 +1,5 @@
 package org.asynclm.datagen.trace;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,6 @@ import org.asynclm.runtime.trace.TraceLine;
  * (BFCL's ground truth may normalise what its questions say, so the second rule is not applied to its tasks.)
  */
 public final class TraceValidator {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final double EPS_MS = 1e-6;
     private static final ByteTokenizer BYTES = new ByteTokenizer();
 
@@ -160,7 +157,7 @@ public final class TraceValidator {
                 String id = blocks.get(0).id();
                 known.append('\n').append(blocks.get(0).body());
                 if (!CmlToken.USER_ID.equals(id)) {
-                    failed.putIfAbsent(id, isError(blocks.get(0).body()));
+                    failed.putIfAbsent(id, CmlWriter.isError(blocks.get(0).body()));
                 }
                 double arrival;
                 if (CmlToken.USER_ID.equals(id)) {
@@ -268,14 +265,6 @@ public final class TraceValidator {
                 default -> {
                 }
             }
-            return false;
-        }
-    }
-
-    private static boolean isError(String value) {
-        try {
-            return CmlWriter.isError(MAPPER.readTree(value));
-        } catch (JsonProcessingException e) {
             return false;
         }
     }

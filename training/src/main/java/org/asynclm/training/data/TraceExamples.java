@@ -1,7 +1,5 @@
 package org.asynclm.training.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +27,6 @@ import org.asynclm.runtime.trace.TraceLine;
  * tokens: the ids are the ones the model sees when it runs.
  */
 public final class TraceExamples {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What to do with an example longer than the limit. */
     public enum Overlong implements ConfigName { DROP, TRUNCATE }
 
@@ -232,7 +228,6 @@ public final class TraceExamples {
         String user = message(t, "user", 1, where);
         List<Segment> out = new ArrayList<>();
         CmlParser cml = new CmlParser(); // the blocks across segments, as the runtime would read them
-        List<CmlEvent> events = new ArrayList<>();
         boolean toolError = false;
         int k = 0;
         for (TraceLine.Segment s : t.assistant()) {
@@ -247,9 +242,7 @@ public final class TraceExamples {
                 throw new BadInputException(where + "assistant[" + k + "]: an interrupt inside a block the model has "
                         + "not closed");
             }
-            events.clear();
-            cml.feed(segment, events);
-            for (CmlEvent e : events) {
+            for (CmlEvent e : cml.feed(segment)) {
                 toolError |= !model && e instanceof CmlEvent.Closed c && isError(c.block());
             }
             out.add(new Segment(segment, model));
@@ -263,14 +256,8 @@ public final class TraceExamples {
 
     /** An interrupt of a call (not the user's) whose value is {@code {"error": ...}}. */
     private static boolean isError(Block block) {
-        if (block.kind() != BlockKind.INTERRUPT || CmlToken.USER_ID.equals(block.id())) {
-            return false;
-        }
-        try {
-            return CmlWriter.isError(JSON.readTree(block.body()));
-        } catch (JsonProcessingException e) {
-            return false; // not JSON, so not the runtime's error value
-        }
+        return block.kind() == BlockKind.INTERRUPT && !CmlToken.USER_ID.equals(block.id())
+                && CmlWriter.isError(block.body());
     }
 
     private static String message(TraceLine t, String role, int index, String where) throws BadInputException {
