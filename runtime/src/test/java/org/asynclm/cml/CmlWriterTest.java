@@ -1,6 +1,8 @@
 package org.asynclm.cml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,5 +62,16 @@ class CmlWriterTest {
                 CmlWriter.json(Map.of("l", List.of("[x", "[CALL][HEAD]", List.of()))));
         List<CmlEvent> e = CmlParserTest.parseAll(CmlWriter.interrupt("a", json));
         assertEquals(1, CmlParserTest.blocks(e).size());
+    }
+
+    /** An interrupt's value is an error exactly when it is the object errorJson writes: one key, "error". */
+    @Test
+    void errorValuesAreTheOnesErrorJsonWrites() {
+        assertTrue(CmlWriter.isError(CmlWriter.errorJson("timed out, try again")));
+        assertTrue(CmlWriter.isError("{\"error\": {\"code\": 3}}"));
+        assertFalse(CmlWriter.isError("{\"error\":\"x\",\"status\":\"sent\"}"), "a result that also has an error key");
+        assertFalse(CmlWriter.isError("{\"status\":\"sent\"}"));
+        assertFalse(CmlWriter.isError("[\"error\"]"));
+        assertFalse(CmlWriter.isError("error: not JSON {"), "text that is not JSON");
     }
 }
