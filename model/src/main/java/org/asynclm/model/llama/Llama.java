@@ -72,6 +72,7 @@ public final class Llama implements AutoCloseable {
             throw new BadInputException(tokenizerFile + ": no such file (a model directory holds its tokenizer)");
         }
         WeightFiles ck = WeightFiles.open(dir);
+        Denormals.applyToThisThread(); // before libtorch's first operation here starts its workers
         NDManager m = NDManager.newBaseManager(device);
         try {
             int h = c.hiddenSize();
@@ -295,6 +296,7 @@ public final class Llama implements AutoCloseable {
 
     /** Appends {@code ids} at {@code positions}; {@code mask} is [ids, cached + ids], 0 or −∞. */
     private float[][] forward(Cache cache, int[] ids, int[] positions, float[] mask) {
+        Denormals.applyToThisThread(); // a server's request threads compute too
         int t = ids.length;
         int start = cache.length;
         int h = config.hiddenSize();

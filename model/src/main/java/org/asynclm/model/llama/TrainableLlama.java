@@ -146,6 +146,7 @@ public final class TrainableLlama implements AutoCloseable {
         if (adapter == null && precision != BasePrecision.FP32) {
             throw new IllegalArgumentException("full fine-tuning trains every weight in fp32");
         }
+        Denormals.applyToThisThread(); // before libtorch's first operation here starts its workers
         NDManager m = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -253,6 +254,7 @@ public final class TrainableLlama implements AutoCloseable {
     }
 
     private NDArray forward(int[] ids, int[] examples, double dropout, long seed) {
+        Denormals.applyToThisThread();
         Row row = new Row(examples, dropout, seed);
         NDArray x = embed(ids);
         for (int l = 0; l < config.layers(); l++) {
@@ -268,6 +270,7 @@ public final class TrainableLlama implements AutoCloseable {
      * a GradientCollector); arrays made here belong to the caller's NDScope.
      */
     public double backward(int[] ids, int[] examples, double loraDropout, long seed, Memory memory, RowLoss loss) {
+        Denormals.applyToThisThread();
         Row row = new Row(examples, lora ? loraDropout : 0, seed);
         NDArray x0 = embed(ids);
         NDArray top;
