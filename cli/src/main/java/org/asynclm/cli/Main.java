@@ -3,7 +3,9 @@ package org.asynclm.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import org.asynclm.model.llama.Denormals;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.config.ConfigName;
 import org.asynclm.runtime.remote.RemoteFailure;
 import org.asynclm.runtime.files.FileErrors;
 import org.asynclm.runtime.stop.StopSignals;
@@ -26,12 +28,23 @@ public final class Main {
     /** Exit code for a user mistake: bad input, a bad option. */
     public static final int BAD_INPUT = 2;
 
+    /** The JVM option that keeps IEEE subnormal floats on the CPU ({@code -Dasynclm.denormals=keep}; see Denormals). */
+    static final String DENORMALS = "asynclm.denormals";
+
     public static void main(String[] args) {
         StopSignals.install();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        String denormals = System.getProperty(DENORMALS, Denormals.Mode.FLUSH.id());
+        try {
+            Denormals.use(ConfigName.parse(Denormals.Mode.class, denormals));
+        } catch (IllegalArgumentException e) {
+            err.println("asynclm: -D" + DENORMALS + ": " + e.getMessage());
+            err.flush();
+            return BAD_INPUT;
+        }
         CommandLine cl = new CommandLine(new Main());
         ConfigNames.register(cl);
         cl.setOut(out);

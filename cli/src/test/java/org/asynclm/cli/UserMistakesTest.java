@@ -139,6 +139,20 @@ class UserMistakesTest {
         assertEquals(2, r.code());
     }
 
+    /** A JVM option (ASYNCLM_JAVA_OPTS) is input too: a mode that is not one is refused before any command runs. */
+    @Test
+    void anUnknownDenormalsModeIsOneLine() {
+        System.setProperty(Main.DENORMALS, "zero");
+        try {
+            CliTest.Result r = CliTest.run("simulate", "--synthetic", "parallel", "--calls", "2");
+            assertEquals(2, r.code());
+            assertEquals("asynclm: -Dasynclm.denormals: must be one of [flush, keep], got 'zero'\n", r.err());
+            assertEquals("", r.out(), "nothing ran");
+        } finally {
+            System.clearProperty(Main.DENORMALS);
+        }
+    }
+
     /** A run that cannot finish its task is no figure: its rows say so and the exit code is not 0. */
     @Test
     void simulateMarksUnfinishedRunsInvalid() {

@@ -18,17 +18,17 @@ import org.asynclm.runtime.config.ConfigName;
  * <p>The flags live in each thread's MXCSR register and a new thread inherits its creator's, so this runs on the
  * thread that computes before each model's first operation: libtorch's OpenMP workers, made from that thread at its
  * first parallel operation, inherit the flags. Java code on the thread flushes subnormals too, as Python's floats do
- * under PyTorch's switch; nothing in asynclm computes with numbers that small. Only x86-64 Linux (the CPU natives
- * asynclm ships) is touched; a GPU's kernels do not read MXCSR.
+ * under PyTorch's switch (the quickstart's checkpoints are the same byte for byte either way). Only x86-64 Linux (the
+ * CPU natives asynclm ships) is touched; a GPU's kernels do not read MXCSR.
  *
- * <p>{@code -Dasynclm.denormals=keep} (through {@code ASYNCLM_JAVA_OPTS}) keeps IEEE subnormals, for comparisons: the
- * README times 400 training steps both ways.
+ * <p>{@link Mode#FLUSH} unless {@link #use} says otherwise: the command line's {@code -Dasynclm.denormals=keep}
+ * (through {@code ASYNCLM_JAVA_OPTS}) keeps IEEE subnormals, for comparisons (the README times 400 training steps
+ * both ways).
  */
 public final class Denormals {
     /** What the CPU does with subnormal floats. */
     public enum Mode implements ConfigName { FLUSH, KEEP }
 
-    public static final String PROPERTY = "asynclm.denormals";
     private static final int FLUSH_TO_ZERO = 1 << 15; // MXCSR.FTZ: subnormal results become zero
     private static final int DENORMALS_ARE_ZERO = 1 << 6; // MXCSR.DAZ: subnormal operands read as zero
     private static final int FLAGS = FLUSH_TO_ZERO | DENORMALS_ARE_ZERO;
@@ -45,32 +45,36 @@ public final class Denormals {
     private static final LibC LIBC = Platform.isLinux() && Platform.isIntel() && Platform.is64Bit()
             ? Native.load("c", LibC.class) : null;
 
+    /** What {@link #applyToThisThread} sets: read on every call, written once by the command line. */
+    private static volatile Mode chosen = Mode.FLUSH;
+
     private Denormals() {
     }
 
-    /** The mode {@value #PROPERTY} asks for: {@code flush} unless told {@code keep}. */
-    public static Mode mode() {
-        try {
-            return ConfigName.parse(Mode.class, System.getProperty(PROPERTY, "flush"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + ": " + e.getMessage(), e);
-        }
+    /** Makes every thread compute as {@code mode} says from its next {@link #applyToThisThread} on. */
+    public static void use(Mode mode) {
+        chosen = mode;
     }
 
     /**
-     * Makes the calling thread compute as {@link #mode()} says; cheap enough to call before every forward pass (two
-     * libc calls when the flags must change, one when they are already as asked).
+     * Makes the calling thread compute as {@link #use} chose; cheap enough to call before every forward pass (one
+     * libc call when the flags are already as chosen, two when they must change).
      */
     public static void applyToThisThread() {
+        apply(chosen);
+    }
+
+    /** Sets or clears the calling thread's flags as {@code mode} says. */
+    static void apply(Mode mode) {
         if (LIBC == null) {
             return;
         }
-        ByteBuffer mode = readMode();
-        int mxcsr = mode.getInt(MXCSR_OFFSET);
-        int wanted = mode() == Mode.FLUSH ? mxcsr | FLAGS : mxcsr & ~FLAGS;
+        ByteBuffer control = readMode();
+        int mxcsr = control.getInt(MXCSR_OFFSET);
+        int wanted = mode == Mode.FLUSH ? mxcsr | FLAGS : mxcsr & ~FLAGS;
         if (wanted != mxcsr) {
-            mode.putInt(MXCSR_OFFSET, wanted);
-            check(LIBC.fesetmode(mode.array()), "fesetmode");
+            control.putInt(MXCSR_OFFSET, wanted);
+            check(LIBC.fesetmode(control.array()), "fesetmode");
         }
     }
 

@@ -2,30 +2,22 @@ package org.asynclm.model.llama;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** libtorch's CPU arithmetic keeps or flushes a subnormal float as {@link Denormals} is told. */
 class DenormalsTest {
     private static final float SUBNORMAL = 1.0e-39f; // below Float.MIN_NORMAL (1.18e-38), above Float.MIN_VALUE
 
-    @AfterEach
-    void restore() {
-        System.clearProperty(Denormals.PROPERTY);
-    }
-
     @Test
     void flushModeMakesLibtorchReadAndWriteSubnormalsAsZero() throws Exception {
-        System.setProperty(Denormals.PROPERTY, "flush");
         float[] out = onFreshThread(() -> {
-            Denormals.applyToThisThread();
+            Denormals.applyToThisThread(); // nothing chose otherwise: flush
             assertTrue(Denormals.flushingOnThisThread());
             return timesOne(SUBNORMAL, Float.MIN_NORMAL);
         });
@@ -35,11 +27,9 @@ class DenormalsTest {
 
     @Test
     void keepModeComputesSubnormalsAsIeeeSays() throws Exception {
-        System.setProperty(Denormals.PROPERTY, "flush");
         float[] out = onFreshThread(() -> {
-            Denormals.applyToThisThread(); // flags set, then cleared: keep undoes flush on the same thread
-            System.setProperty(Denormals.PROPERTY, "keep");
-            Denormals.applyToThisThread();
+            Denormals.apply(Denormals.Mode.FLUSH); // flags set, then cleared: keep undoes flush on the same thread
+            Denormals.apply(Denormals.Mode.KEEP);
             assertFalse(Denormals.flushingOnThisThread());
             return timesOne(SUBNORMAL);
         });
@@ -48,21 +38,13 @@ class DenormalsTest {
 
     @Test
     void theFlagsStayOnTheThreadThatAskedForThem() throws Exception {
-        System.setProperty(Denormals.PROPERTY, "flush");
         boolean flushingThere = onFreshThread(() -> {
-            Denormals.applyToThisThread();
+            Denormals.apply(Denormals.Mode.FLUSH);
             return Denormals.flushingOnThisThread();
         });
         boolean flushingInAnother = onFreshThread(Denormals::flushingOnThisThread);
         assertTrue(flushingThere);
         assertFalse(flushingInAnother, "a thread that did not ask computes as IEEE says");
-    }
-
-    @Test
-    void anUnknownModeNamesTheProperty() {
-        System.setProperty(Denormals.PROPERTY, "zero");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Denormals::mode);
-        assertEquals("-Dasynclm.denormals: must be one of [flush, keep], got 'zero'", e.getMessage());
     }
 
     private static float[] timesOne(float... values) {
