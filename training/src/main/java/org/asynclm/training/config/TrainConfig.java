@@ -29,7 +29,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           double epochs, int steps, int gradientAccumulation, double learningRate, double warmup,
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
-                          TraceExamples.Prompt copyPrompt, double valueWeight, int errorRepeats,
+                          TraceExamples.Prompt copyPrompt, CopyLoss copyLoss, double valueWeight, int errorRepeats,
                           boolean gradientCheckpointing, int lossChunk) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
@@ -37,6 +37,13 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
 
     /** What trains: every weight, or a LoRA adapter on the frozen base. */
     public enum FineTuning implements ConfigName { FULL, LORA }
+
+    /**
+     * Which tokens of the copy steps' short examples are under the loss: the values the calls copy alone, or all that
+     * the model writes (the job in short prompts, where a step holds about three times the traces of a whole-prompt
+     * one).
+     */
+    public enum CopyLoss implements ConfigName { VALUES, MODEL }
 
     /** Where the embedding rows of lora.trainable_tokens start: the mean of all rows, or the base's own. */
     public enum TokenInit implements ConfigName { MEAN, COPY }
@@ -115,6 +122,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.copySteps() >= 0, "copy_steps", "must be >= 0");
         loaded.check(c.copyPrompt() != null && c.copyPrompt() != TraceExamples.Prompt.WHOLE, "copy_prompt",
                 "must be instructions or request");
+        loaded.check(c.copyLoss() != null, "copy_loss", "must be one of " + ConfigName.ids(CopyLoss.class));
         loaded.check(c.valueWeight() > 0, "value_weight", "must be positive (1: a copied value weighs as any token)");
         loaded.check(c.errorRepeats() >= 1, "error_repeats",
                 "must be at least 1 (1: a trace with a tool's error is seen as often as any)");

@@ -14,8 +14,9 @@ import org.asynclm.training.config.TrainConfig;
  * eval loss: from {@code eval_data}, or the last {@code eval_fraction} of {@code train_data}'s examples (traces are
  * drawn independently, so the last ones are as good a sample as any), at most {@code eval_rows} of them. With
  * {@code copy_steps}, {@code copyRows} are the same training traces in short prompts
- * ({@code copy_prompt}: {@link TraceExamples.Prompt#INSTRUCTIONS} or {@link TraceExamples.Prompt#REQUEST});
- * otherwise none. With {@code error_repeats} above 1, {@code rows} hold the traces with a tool's error that many times.
+ * ({@code copy_prompt}: {@link TraceExamples.Prompt#INSTRUCTIONS} or {@link TraceExamples.Prompt#REQUEST}), with the
+ * loss on their copied values or on all the model writes ({@code copy_loss}); otherwise none. With
+ * {@code error_repeats} above 1, {@code rows} hold the traces with a tool's error that many times.
  */
 public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, int evalExamples,
                           List<Packing.Row> evalRows, List<Packing.Row> copyRows) {
@@ -66,10 +67,15 @@ public record TrainingSet(TraceExamples.Result train, List<Packing.Row> rows, in
         return out;
     }
 
-    /** The training examples' traces in short prompts, packed: the rows of copy_steps (held-out traces left out). */
+    /**
+     * The training examples' traces in short prompts, packed, with the loss on the tokens {@code copy_loss} names: the
+     * rows of copy_steps (held-out traces left out).
+     */
     private static List<Packing.Row> copyRows(TrainConfig c, TraceExamples.Result shortened, List<Example> train) {
         Set<Integer> lines = train.stream().map(Example::line).collect(Collectors.toSet());
         List<Example> kept = shortened.examples().stream().filter(e -> lines.contains(e.line())).toList();
-        return Packing.pack(kept, c.maxLength());
+        List<Packing.Row> rows = Packing.pack(kept, c.maxLength());
+        return c.copyLoss() == TrainConfig.CopyLoss.VALUES ? rows.stream().map(Packing.Row::copiesTrained).toList()
+                : rows;
     }
 }

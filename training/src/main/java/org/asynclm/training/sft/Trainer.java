@@ -33,10 +33,11 @@ public final class Trainer {
      * at the end. The first {@code everyTokenSteps} steps put every token under the loss (a pretraining stage: a
      * model from scratch first learns to read the prompts it will have to follow), the rest only what the model writes.
      * Before any of them, {@code recallSteps} steps train on {@link org.asynclm.training.data.RecallRows} (given to
-     * {@link #run}), which teach it to look up and copy, then {@code copySteps} steps with the loss only on the values
-     * the traces' calls copy ({@link Packing.Row#copiesTrained}). In the steps on what the model writes, a copied
-     * value's tokens weigh {@code valueWeight} in the loss ({@link Packing.Row#lossWeights}; 1: as any other).
-     * {@code memory} chooses what a step keeps for backward.
+     * {@link #run}), which teach it to look up and copy, then {@code copySteps} steps on the copy rows given to
+     * {@link #run}, with the loss where they carry it (the values the traces' calls copy,
+     * {@link Packing.Row#copiesTrained}, or all that the model writes, in short prompts). In the steps on what the
+     * model writes, a copied value's tokens weigh {@code valueWeight} in the loss ({@link Packing.Row#lossWeights};
+     * 1: as any other). {@code memory} chooses what a step keeps for backward.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
@@ -132,8 +133,8 @@ public final class Trainer {
 
     /**
      * With {@code recallRows} for the first {@code s.recallSteps()} steps (cycled), then {@code copyRows} (the traces
-     * in short prompts, {@link org.asynclm.training.data.TraceExamples.Prompt#INSTRUCTIONS}) with the loss on their
-     * copied values for {@code s.copySteps()}, then {@code rows}.
+     * in a short prompt, {@link org.asynclm.training.data.TraceExamples.Prompt}, with the loss where the rows carry
+     * it) for {@code s.copySteps()}, then {@code rows}.
      */
     public static void run(TrainableLlama model, List<Packing.Row> recallRows, List<Packing.Row> copyRows,
                            List<Packing.Row> rows, List<Packing.Row> evalRows, Settings s, Start start,
@@ -225,7 +226,7 @@ public final class Trainer {
         }
         int traceStep = step - s.recallSteps();
         if (traceStep < s.copySteps()) {
-            return Weighted.plain(copyOrder.row((long) traceStep * acc + k).copiesTrained());
+            return Weighted.plain(copyOrder.row((long) traceStep * acc + k));
         }
         int traceRow = traceStep - s.copySteps();
         Packing.Row row = order.row((long) traceRow * acc + k);

@@ -1,6 +1,8 @@
 package org.asynclm.training.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,37 @@ class TrainingSetTest {
             assertEquals(expected, lines, "error_repeats=" + repeats);
             assertEquals(3, set.train().examples().size(), "the traces themselves are counted once");
         }
+    }
+
+    /**
+     * copy_loss: the copy rows are the request-only examples, with the loss on their copied values (values) or on all
+     * the model writes (model); the rows of the later steps are the whole traces either way.
+     */
+    @Test
+    void copyLossChoosesTheTokensTheCopyRowsTrain() throws Exception {
+        Path fixture = Path.of(TrainingSetTest.class.getResource("/traces.jsonl").toURI());
+        List<Example> request = TraceExamples.read(fixture, TOKENIZER, 100_000, TraceExamples.Overlong.DROP,
+                TraceExamples.Prompt.REQUEST).examples();
+        Packing.Row packed = Packing.pack(request, 100_000).get(0);
+        for (TrainConfig.CopyLoss loss : TrainConfig.CopyLoss.values()) {
+            TrainConfig c = TrainConfig.load(null, List.of("base_model=unused", "train_data=" + fixture,
+                    "eval_fraction=0", "max_length=100000", "copy_steps=5", "copy_prompt=request",
+                    "copy_loss=" + loss.name().toLowerCase()));
+            TrainingSet set = TrainingSet.load(c, TOKENIZER);
+            assertEquals(1, set.copyRows().size());
+            Packing.Row row = set.copyRows().get(0);
+            assertArrayEquals(packed.ids(), row.ids());
+            assertArrayEquals(loss == TrainConfig.CopyLoss.VALUES ? packed.copied() : packed.trained(), row.trained(),
+                    loss.name());
+            assertTrue(set.rows().get(0).length() > row.length(), "the later steps' rows hold the whole prompts");
+        }
+        int values = 0;
+        int model = 0;
+        for (int k = 0; k < packed.length(); k++) {
+            values += packed.copied()[k] ? 1 : 0;
+            model += packed.trained()[k] ? 1 : 0;
+        }
+        assertTrue(values > 10 && model > 3 * values, values + " copied of " + model + " model tokens");
     }
 
     /** Which example starts at {@code at} of a row: the one whose ids stand there. */

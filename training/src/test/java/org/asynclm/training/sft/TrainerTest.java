@@ -90,17 +90,18 @@ class TrainerTest {
     }
 
     /**
-     * copy_steps: after the recall rows, the copy rows train with the loss on their copied values alone, then the
-     * trace rows as they are.
+     * copy_steps: after the recall rows, the copy rows train with the loss where they carry it (here their copied
+     * values alone), then the trace rows as they are.
      */
     @Test
-    void theCopyStepsTrainOnlyTheCopiedValuesOfTheCopyRows() throws Exception {
+    void theCopyStepsTrainTheCopyRowsThenTheTraceRows() throws Exception {
         Example e = examples.get(0);
         boolean[] copied = new boolean[e.length()];
         for (int i = e.length() / 2; i < e.length() / 2 + 5; i++) {
             copied[i] = true;
         }
-        List<Packing.Row> copyRows = Packing.pack(List.of(new Example(e.ids(), e.trained(), copied, e.line())), 256);
+        List<Packing.Row> copyRows = Packing.pack(List.of(new Example(e.ids(), e.trained(), copied, e.line())), 256)
+                .stream().map(Packing.Row::copiesTrained).toList();
         List<Packing.Row> rows = Packing.pack(examples, 256);
         Trainer.Settings s = new Trainer.Settings(3, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0, 0, 0, 2,
                 TrainableLlama.Memory.KEEP_ALL);
