@@ -17,8 +17,9 @@ request" when its text stands in the request, else it came from a result.
 It also prints the first error interrupt each turn got for one of its calls: the task's own transient error (a
 text the teacher's trace of the task has too), a call no pending call of the task takes (a value or the function
 wrong), or an unknown function; how the turns that got each ended; what the model's next call was after the task's
-own error (the failed call again, or another call again); and what the runtime refused in the turns that ended as
-runaways.
+own error (the failed call again, or another call again); whether the turn wrote its first call, and all its
+calls, in the teacher's order of functions (another order can be right: the checks do not ask for it); and what the
+runtime refused in the turns that ended as runaways.
 """
 import collections
 import json
@@ -107,6 +108,7 @@ def main(eval_path, traces_path):
     errors = collections.defaultdict(collections.Counter)  # first error -> how the turns ended
     next_call = collections.defaultdict(collections.Counter)  # after the task's own error -> how the turns ended
     refused = collections.Counter()  # in the runaway turns
+    order = collections.defaultdict(collections.Counter)  # the teacher's order kept or not -> how the turns ended
     for run, trace in zip(runs, traces):
         if not run["scenario"].endswith("-" + trace["shape"]):
             sys.exit(f"{traces_path}: {trace['id']} is {trace['shape']}, the run's task is {run['scenario']}: "
@@ -119,6 +121,10 @@ def main(eval_path, traces_path):
         errors[error][ended] += 1
         if error == "the task's own transient error":
             next_call[after][ended] += 1
+        functions, teacher_functions = [f for f, _ in model], [f for f, _ in truth]
+        order["first call the teacher's" if functions[:1] == teacher_functions[:1] else "first call another"][ended] += 1
+        order["every call in the teacher's order" if functions[:len(truth)] == teacher_functions
+              else "another order"][ended] += 1
         if run["end_state"] == "runaway":
             refused.update(refusal(m) for m in run["errors"] if refusal(m) != "runaway")
         paired = [False] * len(model)
@@ -152,6 +158,8 @@ def main(eval_path, traces_path):
     print_endings("the first error a call of the turn got, and how those turns ended:", errors, 32)
     print_endings("after the task's own transient error, the model's next call, and how those turns ended:",
                   next_call, 42)
+    print_endings("the order of the calls' functions against the teacher's (longest estimated time first), "
+                  "and how those turns ended:", order, 34)
     print("blocks the runtime refused in the runaway turns: "
           + ", ".join(f"{name} {count}" for name, count in refused.most_common()))
     print("keys most often wrong (the model's commonest wrong values):")

@@ -24,7 +24,7 @@ class TrainConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-cpu.yaml", "tiny-cpu-long.yaml", "tiny-lora-cpu.yaml", "llama-3.2-1b-lora.yaml", "llama-3.2-3b-lora.yaml"})
+    @ValueSource(strings = {"tiny-cpu.yaml", "tiny-cpu-long.yaml", "tiny-cpu-more.yaml", "tiny-lora-cpu.yaml", "llama-3.2-1b-lora.yaml", "llama-3.2-3b-lora.yaml"})
     void theShippedConfigsAreValid(String name) throws Exception {
         TrainConfig c = TrainConfig.load(Path.of("../configs/train", name), List.of());
         assertTrue(c.learningRate() > 0);
