@@ -3,8 +3,8 @@
 choice of the next block ([CALL], [TRAP] or the closing text), a call id, a function name, an argument value, or the
 closing text. In its own turns a model may write another order of calls and still be right, so a function or block
 choice that differs is not an error there; a value that differs is, since the teacher's context fixes which call is
-being written. So the share of traces with every value token right bounds what the model knows when its context is
-the teacher's: the tasks it gets right in its own turns can only fall below that through its own choices. Runs the
+being written. So the share of traces with every value token right is what the model knows when its context is the
+teacher's, to set beside the tasks it gets right in its own turns, where its context is its own. Runs the
 checkpoint in transformers on traces datagen wrote with --format axolotl:
 
   bin/asynclm datagen --config configs/datagen/synthetic.yaml --n 100 --seed 777 --format axolotl \\
@@ -22,9 +22,9 @@ from transformers import LlamaForCausalLM
 TURN = "<|start_header_id|>assistant<|end_header_id|>\n\n"
 
 
-def kind(turn_before):
-    """What the next token of the model's turn is, from the turn's text before it."""
-    if "Done." in turn_before:
+def kind(turn_before, rest):
+    """What the next token of the model's turn is, from the turn's text before it and the text from it on."""
+    if "Done." in turn_before or rest.startswith("Done"):
         return "closing text"
     tail = turn_before[max(turn_before.rfind("[END]"), 0):]
     if "[CALL]" not in tail:
@@ -56,7 +56,7 @@ def main(checkpoint, traces, n):
             if not trained[i]:
                 continue
             before = text[turn:starts[i]]
-            k = "closing text" if text.startswith("Done", starts[i]) else kind(before)
+            k = kind(before, text[starts[i]:starts[i] + 4])
             seen[k] += 1
             if greedy[i - 1].item() != ids[i]:
                 wrong[k] += 1

@@ -108,7 +108,8 @@ def main(eval_path, traces_path):
     errors = collections.defaultdict(collections.Counter)  # first error -> how the turns ended
     next_call = collections.defaultdict(collections.Counter)  # after the task's own error -> how the turns ended
     refused = collections.Counter()  # in the runaway turns
-    order = collections.defaultdict(collections.Counter)  # the teacher's order kept or not -> how the turns ended
+    first_call = collections.defaultdict(collections.Counter)  # the teacher's first call or not -> how they ended
+    order = collections.defaultdict(collections.Counter)  # the teacher's order of all calls or not -> how they ended
     for run, trace in zip(runs, traces):
         if not run["scenario"].endswith("-" + trace["shape"]):
             sys.exit(f"{traces_path}: {trace['id']} is {trace['shape']}, the run's task is {run['scenario']}: "
@@ -122,9 +123,8 @@ def main(eval_path, traces_path):
         if error == "the task's own transient error":
             next_call[after][ended] += 1
         functions, teacher_functions = [f for f, _ in model], [f for f, _ in truth]
-        order["first call the teacher's" if functions[:1] == teacher_functions[:1] else "first call another"][ended] += 1
-        order["every call in the teacher's order" if functions[:len(truth)] == teacher_functions
-              else "another order"][ended] += 1
+        first_call["the teacher's" if functions[:1] == teacher_functions[:1] else "another"][ended] += 1
+        order["the teacher's" if functions[:len(truth)] == teacher_functions else "another"][ended] += 1
         if run["end_state"] == "runaway":
             refused.update(refusal(m) for m in run["errors"] if refusal(m) != "runaway")
         paired = [False] * len(model)
@@ -158,8 +158,10 @@ def main(eval_path, traces_path):
     print_endings("the first error a call of the turn got, and how those turns ended:", errors, 32)
     print_endings("after the task's own transient error, the model's next call, and how those turns ended:",
                   next_call, 42)
-    print_endings("the order of the calls' functions against the teacher's (longest estimated time first), "
-                  "and how those turns ended:", order, 34)
+    print_endings("the turn's first function against the teacher's (longest estimated time first), and how "
+                  "those turns ended:", first_call, 14)
+    print_endings("the order of all the turn's functions against the teacher's, and how those turns ended:",
+                  order, 14)
     print("blocks the runtime refused in the runaway turns: "
           + ", ".join(f"{name} {count}" for name, count in refused.most_common()))
     print("keys most often wrong (the model's commonest wrong values):")
