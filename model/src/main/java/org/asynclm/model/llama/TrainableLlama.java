@@ -295,7 +295,7 @@ public final class TrainableLlama implements AutoCloseable {
             }
         }
         if (!memory.checkpointLayers() && memory.lossChunk() == 0) { // nothing to cut: one backward over the graph
-            NDArray l = loss.of(logitsOf(norm(top)), 0);
+            NDArray l = loss.of(logitsOf(rows(norm(top), loss.positions(), 0, loss.positions().length)), 0);
             backwardFrom(l, null);
             return l.getFloat();
         }
@@ -335,23 +335,32 @@ public final class TrainableLlama implements AutoCloseable {
         }
     }
 
-    /** A loss on the logits [n, vocab] of the row's positions from .. from + n − 1, as a scalar; stretches add up. */
-    @FunctionalInterface
+    /**
+     * A loss on the logits of some of the row's positions, as a scalar. Only those positions' logits are computed:
+     * a masked trace trains about a fifth of its tokens, so the head over the rest was wasted (a tenth of the
+     * quickstart's step on 2 cores; at Llama 3.2 1B's shape a fifth of the step, and over its 128,256 tokens the
+     * largest arrays of any).
+     */
     public interface RowLoss {
+        /** The positions whose logits the loss reads, ascending and at least one. */
+        int[] positions();
+
+        /** The loss on the logits [n, vocab] of {@code positions()[from .. from + n − 1]}; stretches add up. */
         NDArray of(NDArray logits, int from);
     }
 
     /**
      * The final norm, the head and the loss, backward into {@code top} (and into the head if it trains). With
-     * {@code chunk} > 0 the logits of at most {@code chunk} positions exist at a time, each stretch's backward done
-     * before the next stretch is computed: over Llama 3's 128,256 tokens a row of 2,048 has a gigabyte of logits and
-     * as much again of their gradient.
+     * {@code chunk} > 0 the logits of at most {@code chunk} of the loss's positions exist at a time, each stretch's
+     * backward done before the next stretch is computed: over Llama 3's 128,256 tokens a row of 2,048 has a gigabyte
+     * of logits and as much again of their gradient.
      */
     private double headBackward(NDArray top, int chunk, RowLoss loss) {
-        int t = (int) top.getShape().get(0);
+        int[] positions = loss.positions();
+        int t = positions.length;
         NDArray normed = norm(top);
         if (chunk == 0 || chunk >= t) {
-            NDArray l = loss.of(logitsOf(normed), 0);
+            NDArray l = loss.of(logitsOf(rows(normed, positions, 0, t)), 0);
             backwardFrom(l, null);
             return l.getFloat();
         }
@@ -361,8 +370,7 @@ public final class TrainableLlama implements AutoCloseable {
         double value = 0;
         for (int from = 0; from < t; from += chunk) {
             try (NDScope stretch = new NDScope()) {
-                NDArray l = loss.of(logitsOf(normedLeaf.get(new NDIndex(from + ":" + Math.min(t, from + chunk)))),
-                        from);
+                NDArray l = loss.of(logitsOf(rows(normedLeaf, positions, from, Math.min(t, from + chunk))), from);
                 backwardFrom(l, null);
                 value += l.getFloat();
             }
@@ -467,6 +475,18 @@ public final class TrainableLlama implements AutoCloseable {
         }
         NDScope.register(out);
         return out;
+    }
+
+    /** Rows {@code positions[from .. to − 1]} of x [t, hidden], by torch's indexing (its backward scatters back). */
+    private NDArray rows(NDArray x, int[] positions, int from, int to) {
+        if (from == 0 && to == x.getShape().get(0)) {
+            return x; // every position, in order: nothing to select
+        }
+        long[] picked = new long[to - from];
+        for (int k = 0; k < picked.length; k++) {
+            picked[k] = positions[from + k];
+        }
+        return x.get(new NDIndex("{}", manager.create(picked)));
     }
 
     private NDArray norm(NDArray x) {

@@ -17,6 +17,7 @@ import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
 import org.asynclm.training.data.TraceExamples;
 import org.asynclm.training.data.TraceExamples.Overlong;
+import org.asynclm.training.sft.Schedule;
 
 /**
  * Everything that decides a training run; see {@code defaults.yaml} for each key's meaning and default. As JSON (in a
@@ -30,7 +31,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
                           double weightDecay, double maxGradNorm, long seed, int saveEvery, int keep,
                           TaskEval taskEval, int everyTokenSteps, int recallSteps, int copySteps,
                           TraceExamples.Prompt copyPrompt, CopyLoss copyLoss, double valueWeight, int errorRepeats,
-                          boolean gradientCheckpointing, int lossChunk) {
+                          boolean gradientCheckpointing, int lossChunk, Schedule.Cycles lrCycles) {
 
     public static final String DEFAULTS = "/org/asynclm/training/defaults.yaml";
     private static final YamlConfig YAML = new YamlConfig("train", DEFAULTS, Set.of());
@@ -126,6 +127,7 @@ public record TrainConfig(String baseModel, String trainData, String evalData, d
         loaded.check(c.valueWeight() > 0, "value_weight", "must be positive (1: a copied value weighs as any token)");
         loaded.check(c.errorRepeats() >= 1, "error_repeats",
                 "must be at least 1 (1: a trace with a tool's error is seen as often as any)");
+        loaded.check(c.lrCycles() != null, "lr_cycles", "must be one of " + ConfigName.ids(Schedule.Cycles.class));
         loaded.check(c.lossChunk() >= 0, "loss_chunk", "must be 0 (the whole row at once) or a number of tokens");
         loaded.check(c.taskEval() != null && c.taskEval().n() >= 0, "task_eval.n", "must be >= 0");
         loaded.check(c.taskEval().method() == Method.ASYNC || c.taskEval().method() == Method.SYNC,

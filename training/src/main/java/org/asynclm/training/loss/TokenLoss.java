@@ -2,8 +2,11 @@ package org.asynclm.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.asynclm.model.llama.TrainableLlama;
 
 /**
@@ -21,12 +24,14 @@ public final class TokenLoss {
 
     /** {@code logits} [t, vocab] of the row; the result is divided by {@code tokens} (the whole batch's count). */
     public static NDArray mean(NDManager m, NDArray logits, int[] ids, boolean[] trained, int[] examples, int tokens) {
-        return over(m, ids, trained, examples, tokens).of(logits, 0);
+        TrainableLlama.RowLoss loss = over(m, ids, trained, examples, tokens);
+        long[] positions = Arrays.stream(loss.positions()).asLongStream().toArray();
+        return loss.of(logits.get(new NDIndex("{}", m.create(positions))), 0);
     }
 
     /**
-     * The same loss as a {@link TrainableLlama.RowLoss}: its share from the logits of any stretch of the row, so
-     * that the stretches' losses add up to {@link #mean}'s.
+     * The same loss as a {@link TrainableLlama.RowLoss}: its share from the logits of any stretch of its positions,
+     * so that the stretches' losses add up to {@link #mean}'s.
      */
     public static TrainableLlama.RowLoss over(NDManager m, int[] ids, boolean[] trained, int[] examples, int tokens) {
         return over(m, ids, unitWeights(trained), examples, tokens);
@@ -36,23 +41,43 @@ public final class TokenLoss {
      * Each token of a row weighted: {@code weights[i]} is token i's share of the step's loss before the division by
      * {@code total} (the whole batch's {@link #total}); a weight of 0 keeps it off the loss. Weights of 1 on the
      * trained tokens and {@code total} their {@link #count} are {@link #over(NDManager, int[], boolean[], int[], int)}.
+     * The loss reads the logits only where they predict a weighted token.
      */
     public static TrainableLlama.RowLoss over(NDManager m, int[] ids, float[] weights, int[] examples, double total) {
         NDArray count = m.full(new Shape(), (float) total, DataType.FLOAT32);
-        return (logits, from) -> {
-            int n = (int) logits.getShape().get(0);
-            long[] next = new long[n];
-            float[] weight = new float[n];
-            for (int k = 0; k < n; k++) {
-                int i = from + k;
-                if (i + 1 < ids.length) {
-                    next[k] = ids[i + 1];
-                    weight[k] = examples[i + 1] == examples[i] ? weights[i + 1] : 0f;
-                }
+        int[] positions = predicting(weights, examples);
+        return new TrainableLlama.RowLoss() {
+            @Override
+            public int[] positions() {
+                return positions;
             }
-            NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(n, 1)), 1).reshape(n);
-            return picked.mul(m.create(weight, new Shape(n))).sum().neg().div(count);
+
+            @Override
+            public NDArray of(NDArray logits, int from) {
+                int n = (int) logits.getShape().get(0);
+                long[] next = new long[n];
+                float[] weight = new float[n];
+                for (int k = 0; k < n; k++) {
+                    int i = positions[from + k];
+                    if (i + 1 < ids.length) { // else the placeholder of a row with nothing weighted: it stays 0
+                        next[k] = ids[i + 1];
+                        weight[k] = examples[i + 1] == examples[i] ? weights[i + 1] : 0f;
+                    }
+                }
+                NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(n, 1)), 1).reshape(n);
+                return picked.mul(m.create(weight, new Shape(n))).sum().neg().div(count);
+            }
         };
+    }
+
+    /**
+     * The positions i whose logits predict a weighted token i + 1 of the same example. A row with none still gets
+     * position 0, at weight 0, so that its loss is a zero on the graph and backward runs as for any row.
+     */
+    private static int[] predicting(float[] weights, int[] examples) {
+        int[] found = IntStream.range(0, weights.length - 1)
+                .filter(i -> examples[i + 1] == examples[i] && weights[i + 1] != 0f).toArray();
+        return found.length > 0 ? found : new int[] {0};
     }
 
     /** The sum of the weights the loss covers: those of tokens preceded by a token of the same example. */

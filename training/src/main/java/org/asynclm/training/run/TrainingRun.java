@@ -132,7 +132,7 @@ public final class TrainingRun {
                 config.weightDecay(), config.maxGradNorm(), config.seed(), config.saveEvery(),
                 config.gradientAccumulation(), config.evalEvery(), config.isLora() ? config.lora().dropout() : 0,
                 config.everyTokenSteps(), config.recallSteps(), config.copySteps(), config.valueWeight(),
-                config.memory());
+                config.memory(), config.lrCycles());
         List<Trainer.Step> done = new ArrayList<>();
         try (RunDirectory dir = from != null ? RunDirectory.resume(from, out) : RunDirectory.fresh(out, force);
              TrainableLlama llama = open(config, from == null ? null : from.dir(), dir.initialAdapter(), tokenRows)) {

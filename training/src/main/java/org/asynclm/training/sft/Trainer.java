@@ -37,12 +37,13 @@ public final class Trainer {
      * {@link #run}, with the loss where they carry it (the values the traces' calls copy,
      * {@link Packing.Row#copiesTrained}, or all that the model writes, in short prompts). In the steps on what the
      * model writes, a copied value's tokens weigh {@code valueWeight} in the loss ({@link Packing.Row#lossWeights};
-     * 1: as any other). {@code memory} chooses what a step keeps for backward.
+     * 1: as any other). {@code memory} chooses what a step keeps for backward. {@code lrCycles}: the learning rate's
+     * warm-up and cosine decay once over the run, or once over each of those stages.
      */
     public record Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                            double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                            double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
-                           double valueWeight, TrainableLlama.Memory memory) {
+                           double valueWeight, TrainableLlama.Memory memory, Schedule.Cycles lrCycles) {
         public Settings {
             if (accumulation < 1) {
                 throw new IllegalArgumentException("accumulation must be at least 1");
@@ -50,6 +51,18 @@ public final class Trainer {
             if (!(valueWeight > 0) || !Double.isFinite(valueWeight)) {
                 throw new IllegalArgumentException("value weight must be a positive number");
             }
+            if (lrCycles == null) {
+                throw new IllegalArgumentException("lrCycles must be run or stages");
+            }
+        }
+
+        public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
+                        double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
+                        double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
+                        double valueWeight, TrainableLlama.Memory memory) {
+            this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, copySteps, valueWeight, memory,
+                    Schedule.Cycles.RUN);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
@@ -145,8 +158,8 @@ public final class Trainer {
         if (s.copySteps() > 0 && copyRows.isEmpty()) {
             throw new IllegalArgumentException("copy steps need copy rows");
         }
-        Schedule schedule = new Schedule(s.learningRate(), (int) Math.round(s.warmupFraction() * s.steps()),
-                s.steps());
+        Schedule schedule = Schedule.of(s.lrCycles(), s.learningRate(), s.warmupFraction(), s.steps(),
+                s.recallSteps(), s.copySteps(), s.everyTokenSteps());
         Map<String, NDArray> params = model.parameters();
         RowOrder order = new RowOrder(rows, s.seed());
         RowOrder copyOrder = copyRows.isEmpty() ? null : new RowOrder(copyRows, s.seed());

@@ -73,5 +73,6 @@ class TrainConfigTest {
                 error("value_weight: 0\n"));
         assertEquals("--set error_repeats: must be at least 1 (1: a trace with a tool's error is seen as often as any)",
                 error("", "error_repeats=0"));
+        assertEquals(f + ":1: lr_cycles: must be one of [run, stages]", error("lr_cycles: weekly\n"));
     }
 }

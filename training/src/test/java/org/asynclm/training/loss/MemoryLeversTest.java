@@ -1,5 +1,6 @@
 package org.asynclm.training.loss;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -23,10 +24,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The two memory levers change what a step keeps, not what it computes. On a packed row of the PyTorch golden
- * examples, the loss and every trained array's gradient of {@link TrainableLlama#backward} with the lm head and
- * cross-entropy in stretches, with every layer recomputed in backward, and with both, equal those of the whole
- * row's logits under {@link TokenLoss#mean} with autograd's own backward (the path the golden step tests pin to
- * transformers). Full fine-tuning of a tied and an untied model, and LoRA with dropout, with and without trainable token rows.
+ * examples, the loss and every trained array's gradient of {@link TrainableLlama#backward} (which computes the
+ * logits only at the positions the loss reads), with neither lever, with the lm head and cross-entropy in
+ * stretches, with every layer recomputed in backward, and with both, equal those of the whole row's logits under
+ * {@link TokenLoss#mean} with autograd's own backward (the path the golden step tests pin to transformers). Full fine-tuning of a tied and an untied model, and LoRA with dropout, with and without trainable token rows.
  * Each gradient is compared at its own scale: max |diff| / max(1, max |value|) at most 1e-5.
  */
 class MemoryLeversTest {
@@ -35,7 +36,8 @@ class MemoryLeversTest {
 
     @ParameterizedTest(name = "{0} {1}, loss_chunk {2}, checkpointing {3}")
     @CsvSource({
-        "tiny, full, 7, false", "tiny, full, 0, true", "tiny, full, 7, true",
+        "tiny, full, 0, false", "tiny, full, 7, false", "tiny, full, 0, true", "tiny, full, 7, true",
+        "tiny-gqa, full, 0, false", "tiny, lora, 0, false",
         "tiny-gqa, full, 13, false", "tiny-gqa, full, 13, true",
         "tiny, lora, 7, false", "tiny, lora, 0, true", "tiny, lora, 7, true",
         "tiny-gqa, lora, 5, true", "tiny, lora-without-rows, 7, true", "tiny-gqa, lora-without-rows, 0, true"})
@@ -63,6 +65,33 @@ class MemoryLeversTest {
         double worst = GradientChecks.compare(reference, levered, 1, 1e-5);
         System.out.printf("memory levers (%s %s, chunk %d, checkpointing %s): worst %.2e over %d arrays%n", preset,
                 method, chunk, checkpoint, worst, reference.size());
+    }
+
+    /**
+     * A row of a batch may have nothing under the loss (the batch's other rows have): its loss is a zero on the graph,
+     * backward runs, and every gradient stays zero.
+     */
+    @ParameterizedTest(name = "loss_chunk {0}, checkpointing {1}")
+    @CsvSource({"0, false", "7, false", "0, true"})
+    void aRowWithNothingTrainedAddsNothing(int chunk, boolean checkpoint) throws Exception {
+        Path model = dir.resolve("tiny");
+        TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/tiny.yaml")), "tiny", 5);
+        Packing.Row row = Packing.pack(GoldenExamples.read(), 256).get(0);
+        try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu());
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            double loss;
+            try (NDScope scope = new NDScope();
+                 GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                loss = llama.backward(row.ids(), row.examples(), 0, 42, new TrainableLlama.Memory(checkpoint, chunk),
+                        TokenLoss.over(m, row.ids(), new boolean[row.length()], row.examples(), 10));
+            }
+            assertEquals(0.0, loss, 0.0);
+            for (Map.Entry<String, float[]> e : GradientChecks.gradients(llama).entrySet()) {
+                for (float v : e.getValue()) {
+                    assertEquals(0f, v, 0f, e.getKey());
+                }
+            }
+        }
     }
 
     /**
