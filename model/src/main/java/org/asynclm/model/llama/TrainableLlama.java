@@ -295,7 +295,7 @@ public final class TrainableLlama implements AutoCloseable {
             }
         }
         if (!memory.checkpointLayers() && memory.lossChunk() == 0) { // nothing to cut: one backward over the graph
-            NDArray l = loss.of(logitsOf(rows(norm(top), loss.positions(), 0, loss.positions().length)), 0);
+            NDArray l = headLoss(norm(top), loss, 0, loss.positions().length);
             backwardFrom(l, null);
             return l.getFloat();
         }
@@ -347,6 +347,15 @@ public final class TrainableLlama implements AutoCloseable {
 
         /** The loss on the logits [n, vocab] of {@code positions()[from .. from + n − 1]}; stretches add up. */
         NDArray of(NDArray logits, int from);
+
+        /** Rows {@code positions[from .. to − 1]} of x, by torch's indexing (its backward scatters them back). */
+        static NDArray rowsAt(NDManager m, NDArray x, int[] positions, int from, int to) {
+            long[] picked = new long[to - from];
+            for (int k = 0; k < picked.length; k++) {
+                picked[k] = positions[from + k];
+            }
+            return x.get(new NDIndex("{}", m.create(picked)));
+        }
     }
 
     /**
@@ -356,11 +365,10 @@ public final class TrainableLlama implements AutoCloseable {
      * of logits and as much again of their gradient.
      */
     private double headBackward(NDArray top, int chunk, RowLoss loss) {
-        int[] positions = loss.positions();
-        int t = positions.length;
+        int t = loss.positions().length;
         NDArray normed = norm(top);
         if (chunk == 0 || chunk >= t) {
-            NDArray l = loss.of(logitsOf(rows(normed, positions, 0, t)), 0);
+            NDArray l = headLoss(normed, loss, 0, t);
             backwardFrom(l, null);
             return l.getFloat();
         }
@@ -370,7 +378,7 @@ public final class TrainableLlama implements AutoCloseable {
         double value = 0;
         for (int from = 0; from < t; from += chunk) {
             try (NDScope stretch = new NDScope()) {
-                NDArray l = loss.of(logitsOf(rows(normedLeaf, positions, from, Math.min(t, from + chunk))), from);
+                NDArray l = headLoss(normedLeaf, loss, from, Math.min(t, from + chunk));
                 backwardFrom(l, null);
                 value += l.getFloat();
             }
@@ -477,16 +485,9 @@ public final class TrainableLlama implements AutoCloseable {
         return out;
     }
 
-    /** Rows {@code positions[from .. to − 1]} of x [t, hidden], by torch's indexing (its backward scatters back). */
-    private NDArray rows(NDArray x, int[] positions, int from, int to) {
-        if (from == 0 && to == x.getShape().get(0)) {
-            return x; // every position, in order: nothing to select
-        }
-        long[] picked = new long[to - from];
-        for (int k = 0; k < picked.length; k++) {
-            picked[k] = positions[from + k];
-        }
-        return x.get(new NDIndex("{}", manager.create(picked)));
+    /** {@code loss} on the logits of its positions {@code from .. to − 1}, from the normed hidden states. */
+    private NDArray headLoss(NDArray normed, RowLoss loss, int from, int to) {
+        return loss.of(logitsOf(RowLoss.rowsAt(manager, normed, loss.positions(), from, to)), from);
     }
 
     private NDArray norm(NDArray x) {

@@ -2,7 +2,6 @@ package org.asynclm.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
@@ -25,8 +24,7 @@ public final class TokenLoss {
     /** {@code logits} [t, vocab] of the row; the result is divided by {@code tokens} (the whole batch's count). */
     public static NDArray mean(NDManager m, NDArray logits, int[] ids, boolean[] trained, int[] examples, int tokens) {
         TrainableLlama.RowLoss loss = over(m, ids, trained, examples, tokens);
-        long[] positions = Arrays.stream(loss.positions()).asLongStream().toArray();
-        return loss.of(logits.get(new NDIndex("{}", m.create(positions))), 0);
+        return loss.of(TrainableLlama.RowLoss.rowsAt(m, logits, loss.positions(), 0, loss.positions().length), 0);
     }
 
     /**
@@ -41,11 +39,23 @@ public final class TokenLoss {
      * Each token of a row weighted: {@code weights[i]} is token i's share of the step's loss before the division by
      * {@code total} (the whole batch's {@link #total}); a weight of 0 keeps it off the loss. Weights of 1 on the
      * trained tokens and {@code total} their {@link #count} are {@link #over(NDManager, int[], boolean[], int[], int)}.
-     * The loss reads the logits only where they predict a weighted token.
+     * The loss reads the logits only at the positions i that predict a weighted token i + 1 of the same example. A
+     * row with none still reads position 0, at weight 0, so that its loss is a zero on the graph and backward runs
+     * as for any row.
      */
     public static TrainableLlama.RowLoss over(NDManager m, int[] ids, float[] weights, int[] examples, double total) {
         NDArray count = m.full(new Shape(), (float) total, DataType.FLOAT32);
-        int[] positions = predicting(weights, examples);
+        int[] found = IntStream.range(0, ids.length - 1)
+                .filter(i -> examples[i + 1] == examples[i] && weights[i + 1] != 0f).toArray();
+        int[] positions = found.length > 0 ? found : new int[] {0};
+        long[] next = new long[positions.length];     // the token each position predicts, and its weight
+        float[] weight = new float[positions.length];
+        if (found.length > 0) {
+            for (int k = 0; k < positions.length; k++) {
+                next[k] = ids[positions[k] + 1];
+                weight[k] = weights[positions[k] + 1];
+            }
+        }
         return new TrainableLlama.RowLoss() {
             @Override
             public int[] positions() {
@@ -55,29 +65,12 @@ public final class TokenLoss {
             @Override
             public NDArray of(NDArray logits, int from) {
                 int n = (int) logits.getShape().get(0);
-                long[] next = new long[n];
-                float[] weight = new float[n];
-                for (int k = 0; k < n; k++) {
-                    int i = positions[from + k];
-                    if (i + 1 < ids.length) { // else the placeholder of a row with nothing weighted: it stays 0
-                        next[k] = ids[i + 1];
-                        weight[k] = examples[i + 1] == examples[i] ? weights[i + 1] : 0f;
-                    }
-                }
-                NDArray picked = logits.logSoftmax(1).gather(m.create(next, new Shape(n, 1)), 1).reshape(n);
-                return picked.mul(m.create(weight, new Shape(n))).sum().neg().div(count);
+                NDArray picked = logits.logSoftmax(1)
+                        .gather(m.create(Arrays.copyOfRange(next, from, from + n), new Shape(n, 1)), 1).reshape(n);
+                return picked.mul(m.create(Arrays.copyOfRange(weight, from, from + n), new Shape(n))).sum().neg()
+                        .div(count);
             }
         };
-    }
-
-    /**
-     * The positions i whose logits predict a weighted token i + 1 of the same example. A row with none still gets
-     * position 0, at weight 0, so that its loss is a zero on the graph and backward runs as for any row.
-     */
-    private static int[] predicting(float[] weights, int[] examples) {
-        int[] found = IntStream.range(0, weights.length - 1)
-                .filter(i -> examples[i + 1] == examples[i] && weights[i + 1] != 0f).toArray();
-        return found.length > 0 ? found : new int[] {0};
     }
 
     /** The sum of the weights the loss covers: those of tokens preceded by a token of the same example. */

@@ -14,8 +14,9 @@ public record Schedule(double peak, double warmupFraction, int[] cycleStarts, in
     /**
      * One cycle over the whole run, or one per stage of it (the recall, copy and every-token steps, then the rest).
      * Over one cycle a late stage inherits the run's tail: the quickstart's steps on what the model writes, 7,001 to
-     * 12,000, run at 14% of the peak on average. Per stage each begins again at the peak; measured on the
-     * quickstart's recipe it learned worse (README, learning table row 42), so RUN is the default.
+     * 12,000, run at 14% of the peak on average. Per stage each begins again at the peak. On the quickstart's
+     * recipe over two row orders that gained no more than the orders' own spread (README, learning table rows 42-45),
+     * so RUN is the default.
      */
     public enum Cycles implements ConfigName { RUN, STAGES }
 

@@ -59,25 +59,17 @@ public final class Trainer {
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                         double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                         double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
-                        double valueWeight, TrainableLlama.Memory memory) {
-            this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
-                    evalEvery, loraDropout, everyTokenSteps, recallSteps, copySteps, valueWeight, memory,
-                    Schedule.Cycles.RUN);
-        }
-
-        public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
-                        double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
-                        double loraDropout, int everyTokenSteps, int recallSteps, int copySteps,
                         TrainableLlama.Memory memory) {
             this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
-                    evalEvery, loraDropout, everyTokenSteps, recallSteps, copySteps, 1, memory);
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, copySteps, 1, memory, Schedule.Cycles.RUN);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,
                         double maxGradNorm, long seed, int saveEvery, int accumulation, int evalEvery,
                         double loraDropout, int everyTokenSteps, int recallSteps) {
             this(steps, learningRate, warmupFraction, weightDecay, maxGradNorm, seed, saveEvery, accumulation,
-                    evalEvery, loraDropout, everyTokenSteps, recallSteps, 0, 1, TrainableLlama.Memory.KEEP_ALL);
+                    evalEvery, loraDropout, everyTokenSteps, recallSteps, 0, 1, TrainableLlama.Memory.KEEP_ALL,
+                    Schedule.Cycles.RUN);
         }
 
         public Settings(int steps, double learningRate, double warmupFraction, double weightDecay,

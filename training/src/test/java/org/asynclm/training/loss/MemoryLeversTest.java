@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * examples, the loss and every trained array's gradient of {@link TrainableLlama#backward} (which computes the
  * logits only at the positions the loss reads), with neither lever, with the lm head and cross-entropy in
  * stretches, with every layer recomputed in backward, and with both, equal those of the whole row's logits under
- * {@link TokenLoss#mean} with autograd's own backward (the path the golden step tests pin to transformers). Full fine-tuning of a tied and an untied model, and LoRA with dropout, with and without trainable token rows.
+ * {@link TokenLoss#mean} with autograd's own backward (the path the golden step tests pin to transformers). Full
+ * fine-tuning of a tied and an untied model, and LoRA with dropout, with and without trainable token rows.
  * Each gradient is compared at its own scale: max |diff| / max(1, max |value|) at most 1e-5.
  */
 class MemoryLeversTest {

@@ -34,12 +34,13 @@ class ScheduleTest {
     }
 
     @Test
-    void overTheRunTheStagesChangeNothing() {
-        Schedule run = Schedule.of(Schedule.Cycles.RUN, 3e-3, 0.03, 12_000, 0, 7_000, 0);
-        Schedule single = Schedule.single(3e-3, 0.03, 12_000);
-        for (int step = 0; step < 12_000; step += 37) {
-            assertEquals(single.at(step), run.at(step), 0.0);
-        }
+    void overTheRunTheStagesAreOneCycle() {
+        // warm-up over 3% of all 12,000 steps (360), then one decay over the other 11,640, across the stage boundary
+        Schedule s = Schedule.of(Schedule.Cycles.RUN, 3e-3, 0.03, 12_000, 0, 7_000, 0);
+        assertEquals(3e-3 / 360, s.at(0), 1e-15);
+        assertEquals(3e-3, s.at(359), 1e-15);
+        assertEquals(3e-3 * 0.5 * (1 + Math.cos(Math.PI * 6_640 / 11_640)), s.at(7_000), 1e-15);
+        assertEquals(1.5e-3, s.at(360 + 5_820), 1e-15);
     }
 
     @Property(tries = 200)

@@ -142,7 +142,7 @@ class TrainerTest {
         }
         double expected = (all.loss() + (weight - 1) * values.loss()) / (all.tokens() + (weight - 1) * values.tokens());
         Trainer.Settings s = new Trainer.Settings(1, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0, 0, 0, 0, weight,
-                TrainableLlama.Memory.KEEP_ALL);
+                TrainableLlama.Memory.KEEP_ALL, Schedule.Cycles.RUN);
         Trainer.Step step;
         try (TrainableLlama llama = TrainableLlama.load(model, Device.cpu())) {
             step = train(llama, rows, rows, s).get(0);
@@ -151,6 +151,6 @@ class TrainerTest {
         assertNotEquals(all.mean(), step.loss(), 1e-3, "weighing the values changes the loss");
         assertEquals(all.tokens(), step.trainedTokens(), "the tokens under the loss are counted once each");
         assertThrows(IllegalArgumentException.class, () -> new Trainer.Settings(1, 1e-3, 0, 0.01, 1.0, 0, 0, 1, 0, 0,
-                0, 0, 0, 0, TrainableLlama.Memory.KEEP_ALL), "a weight of 0");
+                0, 0, 0, 0, TrainableLlama.Memory.KEEP_ALL, Schedule.Cycles.RUN), "a weight of 0");
     }
 }
