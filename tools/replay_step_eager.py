@@ -5,7 +5,7 @@ cost of the formulation apart from the runtime: run beside tools/bench_train_tra
 the gap between the two is what the op choices cost, and the gap between this and `bench train` is libtorch 2.7.1
 (DJL's) with the per-op JNI calls. Not run in CI (needs torch).
 
-  python tools/replay_step_eager.py --tokens 1573 --vocab 262 --threads 2
+  python tools/replay_step_eager.py --tokens 1573 --vocab 262 --threads 2 [--profile FILE]
 """
 import argparse
 import statistics
@@ -20,6 +20,8 @@ p.add_argument("--vocab", type=int, default=262, help="262: the byte-level token
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--steps", type=int, default=20)
 p.add_argument("--warmup-steps", type=int, default=5)
+p.add_argument("--profile", metavar="FILE", help="also write torch.profiler's Chrome trace of 10 more steps "
+               "(compare with `bench train --profile` by tools/compare_profiles.py)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -36,7 +38,7 @@ layers = [dict(q=weight(H, H), k=weight(H, H), v=weight(H, H), o=weight(H, H), g
                up=weight(FFN, H), down=weight(H, FFN), norm1=torch.ones(H, requires_grad=True),
                norm2=torch.ones(H, requires_grad=True)) for _ in range(LAYERS)]
 params = [embedding, final_norm] + [w for layer in layers for w in layer.values()]
-adam = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+adam = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01, foreach=True)  # as AdamW.java: _foreach ops
 eps = torch.tensor(1e-5)
 inverse = 1.0 / (10000 ** (torch.arange(0, D, 2).float() / D))
 angles = torch.outer(torch.arange(T).float(), inverse).repeat(1, 2)
@@ -49,8 +51,9 @@ def rms_norm(x, w):  # LlamaOps.rmsNorm
     return x.div(x.mul(x).mean(1, keepdim=True).add(eps).sqrt()).mul(w)
 
 
-def rope(x):  # LlamaOps.rope
-    return x * cos + torch.cat([-x[:, :, D // 2:], x[:, :, :D // 2]], 2) * sin
+def rope(x):  # LlamaOps.rope: the halves by one split
+    x1, x2 = x.split(D // 2, 2)
+    return x * cos + torch.cat([-x2, x1], 2) * sin
 
 
 def heads(x):  # FusedAttention.heads: [t, heads, d] to [1, heads, t, d]
@@ -73,7 +76,7 @@ def step():
     logits = rms_norm(x, final_norm)[positions].matmul(embedding.t())
     loss = -logits.log_softmax(1).gather(1, ids[positions + 1].unsqueeze(1)).sum() / len(positions)
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
     adam.step()
     adam.zero_grad()
 
@@ -84,5 +87,11 @@ for i in range(a.warmup_steps + a.steps):
     step()
     times.append(time.perf_counter() - t0)
 median = statistics.median(times[a.warmup_steps:])
+if a.profile:
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:  # as `bench train --profile` records
+        for _ in range(10):
+            step()
+    prof.export_chrome_trace(a.profile)
 print(f"asynclm's ops in eager torch {torch.__version__}, {T} tokens, {a.threads} threads: median step {median:.3f} s, "
       f"{T / median:.0f} tokens/s")

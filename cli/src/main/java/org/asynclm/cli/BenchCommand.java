@@ -166,6 +166,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup-steps", defaultValue = "3", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
         int warmupSteps;
 
+        @Option(names = "--profile", paramLabel = "FILE",
+                description = "With --config: write libtorch's profile of the measured steps, a Chrome trace that "
+                        + "Perfetto opens (every op with its time inside libtorch; the gaps are Java and JNI).")
+        Path profile;
+
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -182,7 +187,7 @@ final class BenchCommand implements Runnable {
             TrainConfig c = TrainConfig.load(config, sets);
             TrainBenchmark.Result r;
             try (Progress p = new Progress("bench train", warmupSteps + steps)) {
-                r = TrainBenchmark.run(c, warmupSteps, steps, p);
+                r = TrainBenchmark.run(c, warmupSteps, steps, profile, p);
             }
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("config", config.toString());
@@ -211,6 +216,9 @@ final class BenchCommand implements Runnable {
         private int shape() throws Exception {
             if (!sets.isEmpty()) {
                 throw new BadInputException("--set changes a train config's key: it does not go with --shape");
+            }
+            if (profile != null) {
+                throw new BadInputException("--profile goes with --config, not --shape");
             }
             ShapeBenchmark.Options options = shaped.options(warmupSteps, steps);
             String shape = options.shape().id();

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.asynclm.model.lora.LoraAdapter;
 import org.asynclm.model.safetensors.Safetensors;
@@ -321,14 +323,34 @@ class ModelCliTest {
         assertEquals(2, state.get("eval_examples").asInt(), "a third of six examples held out");
         assertEquals(4, state.get("examples").asInt());
 
+        Path profile = dir.resolve("profile.json");
         List<String> bench = new ArrayList<>(List.of("bench", "train", "--config",
-                "../configs/train/tiny-cpu.yaml", "--steps", "2", "--warmup-steps", "1", "--json"));
+                "../configs/train/tiny-cpu.yaml", "--steps", "2", "--warmup-steps", "1", "--json",
+                "--profile", profile.toString()));
         bench.addAll(List.of(sets));
         CliTest.Result b = CliTest.run(bench.toArray(String[]::new));
         assertEquals(0, b.code(), b.err());
         JsonNode n = new ObjectMapper().readTree(b.out());
         assertTrue(n.get("tokens_per_s").asLong() > 0, b.out());
         assertTrue(n.get("peak_rss_mb").asLong() > 100, b.out());
+        // The profile is a Chrome trace of the measured steps (the array form, which Perfetto opens): the two
+        // steps' projections, their fused attention and the optimiser's one call each, each op timed.
+        Map<String, Integer> ops = new TreeMap<>();
+        JsonNode trace = new ObjectMapper().readTree(profile.toFile());
+        assertTrue(trace.isArray(), "a Chrome trace's array of events");
+        for (JsonNode e : trace) {
+            if ("X".equals(e.path("ph").asText())) {
+                assertTrue(e.get("dur").asDouble() >= 0, e.toString());
+                ops.merge(e.get("name").asText(), 1, Integer::sum);
+            }
+        }
+        assertTrue(ops.getOrDefault("aten::mm", 0) >= 2 * 7 * 2, ops.toString());
+        assertTrue(ops.containsKey("aten::_scaled_dot_product_flash_attention_for_cpu"), ops.toString());
+        assertEquals(2, ops.get("aten::_foreach_lerp_"), ops.toString());
+        // A second run refuses to overwrite it, before any step.
+        CliTest.Result again = CliTest.run(bench.toArray(String[]::new));
+        assertEquals(2, again.code());
+        assertEquals("asynclm: " + profile + ": already exists; name a new file for the profile", again.err().strip());
     }
 
     private static Set<String> files(Path d) throws IOException {

@@ -3,12 +3,12 @@ package org.asynclm.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Causal attention through PyTorch's fused {@code scaled_dot_product_attention}, which DJL 0.35 does not bind: a
@@ -41,17 +41,24 @@ final class FusedAttention implements AutoCloseable {
         int groups = config.heads() / config.kvHeads();
         NDArray keys = groups == 1 ? k : k.repeat(1, groups); // GQA as 4-D inputs: enable_gqa takes the slow kernel
         NDArray vals = groups == 1 ? v : v.repeat(1, groups);
+        // the examples as one split along the tokens, none for a row of one: an index get would slice every axis,
+        // and each slice's backward copies the whole array
+        long[] starts = exampleStarts(examples);
+        NDList qs = starts.length == 0 ? new NDList(q) : q.split(starts, 0);
+        NDList ks = starts.length == 0 ? new NDList(keys) : keys.split(starts, 0);
+        NDList vs = starts.length == 0 ? new NDList(vals) : vals.split(starts, 0);
         List<NDArray> parts = new ArrayList<>();
-        int start = 0;
-        for (int i = 1; i <= examples.length; i++) {
-            if (i == examples.length || examples[i] != examples[i - 1]) {
-                NDIndex span = new NDIndex(start + ":" + i);
-                parts.add(causal(q.get(span), keys.get(span), vals.get(span)));
-                start = i;
-            }
+        for (int e = 0; e < qs.size(); e++) {
+            parts.add(causal(qs.get(e), ks.get(e), vs.get(e)));
         }
         NDArray out = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);
         return out.reshape(examples.length, (long) config.heads() * config.headDim());
+    }
+
+    /** Where each example after the first begins (consecutive runs of equal ids). */
+    private static long[] exampleStarts(int[] examples) {
+        return IntStream.range(1, examples.length).filter(i -> examples[i] != examples[i - 1])
+                .asLongStream().toArray();
     }
 
     /** One example: [n, heads, d] in, [n, heads, d] out. */

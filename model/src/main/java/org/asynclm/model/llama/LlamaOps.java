@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -27,10 +26,9 @@ record LlamaOps(LlamaConfig config, NDArray eps, NDArray scale) {
 
     /** q·cos + rotate_half(q)·sin, rotate_half(x) = concat(−x₂, x₁) over the halves of the head dimension. */
     NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        int half = config.headDim() / 2;
-        NDArray x1 = x.get(new NDIndex(":, :, :" + half));
-        NDArray x2 = x.get(new NDIndex(":, :, " + half + ":"));
-        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), 2);
+        // one split, not two index gets: DJL's get slices every axis, and each slice's backward copies the whole array
+        NDList halves = x.split(new long[] {config.headDim() / 2}, 2);
+        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 2);
         return x.mul(cos).add(rotated.mul(sin));
     }
 

@@ -11,22 +11,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The small TorchScript modules shipped as resources of this package, for what DJL 0.35 has no binding for (each
- * made by a script under {@code tools/}). Run with {@code IValueUtils.forward(module, inputs, true)}, autograd
- * records through them.
+ * The small TorchScript modules shipped as resources, for what DJL 0.35 has no binding for (each made by a script
+ * under {@code tools/}). Run with {@code IValueUtils.forward(module, inputs, true)}, autograd records through them.
  */
-final class TorchScripts {
+public final class TorchScripts {
     private TorchScripts() {
     }
 
-    /** Loads resource {@code name} into {@code manager}, so that the module runs beside the model's arrays. */
+    /** Loads resource {@code name} of this package into {@code manager}, so that it runs beside the model's arrays. */
     static PtSymbolBlock load(PtNDManager manager, String name) {
+        return load(manager, TorchScripts.class, name);
+    }
+
+    /** Loads resource {@code name} of {@code owner}'s package into {@code manager}. */
+    public static PtSymbolBlock load(PtNDManager manager, Class<?> owner, String name) {
         try {
             Path file = Files.createTempFile("asynclm-", ".pt");
             try {
-                try (InputStream in = TorchScripts.class.getResourceAsStream(name)) {
+                try (InputStream in = owner.getResourceAsStream(name)) {
                     if (in == null) {
-                        throw new IllegalStateException(name + " is missing from the model module's resources");
+                        throw new IllegalStateException(name + " is missing from " + owner.getPackageName()
+                                + "'s resources");
                     }
                     Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 }

@@ -8,31 +8,34 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Training's fused attention (PyTorch's scaled_dot_product_attention through TorchScript, example by example)
  * against the explicit formula over the whole packed row with a block-causal mask: the same logits and the same
- * gradient for every weight, on a packed row of three examples, with plain heads and with grouped-query heads.
+ * gradient for every weight, on a packed row of three examples, with plain heads and with grouped-query heads, and
+ * on a row of one example.
  * Each array is compared at its own scale: max |diff| / max(1, max |value|) at most 1e-5.
  */
 class FusedAttentionTest {
     @TempDir
     Path dir;
 
+    /** Rows of three examples (a split along the tokens) and of one (no split at all). */
     @ParameterizedTest
-    @ValueSource(strings = {"tiny", "tiny-gqa"})
-    void fusedEqualsExplicitInValuesAndGradients(String preset) throws Exception {
+    @CsvSource({"tiny, 37 1 50", "tiny-gqa, 37 1 50", "tiny, 88"})
+    void fusedEqualsExplicitInValuesAndGradients(String preset, String layout) throws Exception {
         Path model = dir.resolve(preset);
         TinyModel.write(model, TinyModel.preset(Path.of("../configs/model/" + preset + ".yaml")), preset, 3);
         SplittableRandom rng = new SplittableRandom(7);
-        int[] lengths = {37, 1, 50};
-        int t = 88;
+        int[] lengths = Arrays.stream(layout.split(" ")).mapToInt(Integer::parseInt).toArray();
+        int t = Arrays.stream(lengths).sum();
         int[] ids = new int[t];
         int[] examples = new int[t];
         for (int e = 0, i = 0; e < lengths.length; e++) {
@@ -56,8 +59,8 @@ class FusedAttentionTest {
             worst = Math.max(worst, diff / scale);
             assertTrue(diff / scale <= 1e-5, name + ": max |diff| " + diff + " at scale " + scale);
         }
-        System.out.printf("fused vs explicit attention (%s): worst max |diff| / max(1, max |value|) %.2e%n", preset,
-                worst);
+        System.out.printf("fused vs explicit attention (%s, examples of %s tokens): worst max |diff| / max(1, max "
+                + "|value|) %.2e%n", preset, layout, worst);
     }
 
     /** The logits and every weight's gradient of a fixed random projection of the logits. */

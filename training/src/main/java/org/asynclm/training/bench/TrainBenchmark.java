@@ -40,9 +40,16 @@ public final class TrainBenchmark {
 
     public static Result run(TrainConfig c, int warmup, int steps, IntConsumer progress)
             throws BadInputException, IOException {
+        return run(c, warmup, steps, null, progress);
+    }
+
+    /** As {@link #run(TrainConfig, int, int, IntConsumer)}, with libtorch's profile of the measured steps in a file. */
+    public static Result run(TrainConfig c, int warmup, int steps, Path profile, IntConsumer progress)
+            throws BadInputException, IOException {
         if (steps < 1 || warmup < 0) {
             throw new BadInputException("--steps must be at least 1, --warmup-steps at least 0");
         }
+        TorchProfile profiler = profile == null ? null : TorchProfile.checked(profile);
         Path base = Path.of(c.baseModel());
         Tokenizer tokenizer = HfTokenizer.load(base.resolve("tokenizer.json"));
         TrainingSet data = TrainingSet.load(c, tokenizer);
@@ -54,10 +61,19 @@ public final class TrainBenchmark {
         Path scratch = Files.createTempDirectory("asynclm-bench-train");
         try (TrainableLlama llama = TrainingRun.open(c, null, scratch.resolve("adapter"),
                 c.isLora() ? TrainingRun.tokenRows(c, base, tokenizer) : null)) {
+            if (profiler != null && warmup == 0) {
+                profiler.start();
+            }
             Trainer.run(llama, data.rows(), List.of(), settings, Trainer.Start.FRESH, s -> {
                 done.add(s);
                 progress.accept(s.step());
+                if (profiler != null && done.size() == warmup) {
+                    profiler.start(); // after the warm-up steps, so the trace holds the measured steps only
+                }
             }, (step, loss, optimizer) -> { });
+            if (profiler != null) {
+                profiler.stop();
+            }
         } finally {
             AtomicFiles.removeTree(scratch);
         }

@@ -184,11 +184,7 @@ public final class Trainer {
                         throw new DivergedException("step " + (step + 1) + ": the loss is " + loss
                                 + "; lower the learning rate");
                     }
-                    norm = AdamW.gradientNorm(params);
-                    if (norm > s.maxGradNorm()) {
-                        AdamW.scaleGradients(params, s.maxGradNorm() / norm);
-                    }
-                    adam.update(params, schedule.at(step));
+                    norm = adam.update(params, schedule.at(step), s.maxGradNorm());
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 boolean last = step + 1 == s.steps();
