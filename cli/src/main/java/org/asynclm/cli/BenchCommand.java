@@ -138,7 +138,7 @@ final class BenchCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Training speed of a train config on its own data: a few warm-up steps, then the median "
                     + "step time, tokens per second (every token of the packed rows) and the peak resident memory of "
-                    + "the process (Java heap and native tensors). Nothing is written.",
+                    + "the process (Java heap and native tensors). Nothing is written but --profile's trace.",
                     "With --shape instead of --config: a released Llama 3.2 configuration with random weights, one "
                     + "row of --tokens random ids, LoRA (--lora-rank, on all seven projections, the CML markers' "
                     + "embedding rows trainable) or full fine-tuning: the memory and speed of fine-tuning that model "
@@ -168,7 +168,8 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--profile", paramLabel = "FILE",
                 description = "With --config: write libtorch's profile of the measured steps, a Chrome trace that "
-                        + "Perfetto opens (every op with its time inside libtorch; the gaps are Java and JNI).")
+                        + "Perfetto opens (every op with its time inside libtorch; the gaps are Java and JNI). The "
+                        + "profiler slows the steps it records: time them without it.")
         Path profile;
 
         @Option(names = "--json", description = "Print JSON.")

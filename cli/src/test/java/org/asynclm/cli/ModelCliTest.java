@@ -195,6 +195,10 @@ class ModelCliTest {
         CliTest.Result shape = CliTest.run("bench", "train", "--shape", "llama-3.2-8b");
         assertEquals(2, shape.code());
         assertTrue(shape.err().contains("llama-3.2-1b") && shape.err().contains("llama-3.2-3b"), shape.err());
+        CliTest.Result profiled = CliTest.run("bench", "train", "--shape", "llama-3.2-1b", "--profile",
+                dir.resolve("never.json").toString());
+        assertEquals(2, profiled.code());
+        assertEquals("asynclm: --profile goes with --config, not --shape", profiled.err().strip());
     }
 
     /** LoRA on the frozen base: the adapter learns, and is written in PEFT's layout that --adapter loads. */

@@ -20,7 +20,8 @@ import org.asynclm.training.sft.Trainer;
 
 /**
  * The speed of a train config's steps on its own data: {@code warmup} steps unmeasured, then {@code steps} measured;
- * nothing is written (a LoRA run's initial adapter goes to a scratch folder that is removed).
+ * nothing is written but the profile when one is asked for (a LoRA run's initial adapter goes to a scratch folder
+ * that is removed).
  */
 public final class TrainBenchmark {
 
