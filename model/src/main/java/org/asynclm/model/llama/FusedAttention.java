@@ -44,9 +44,9 @@ final class FusedAttention implements AutoCloseable {
         // the examples as one split along the tokens, none for a row of one: an index get would slice every axis,
         // and each slice's backward copies the whole array
         long[] starts = exampleStarts(examples);
-        NDList qs = starts.length == 0 ? new NDList(q) : q.split(starts, 0);
-        NDList ks = starts.length == 0 ? new NDList(keys) : keys.split(starts, 0);
-        NDList vs = starts.length == 0 ? new NDList(vals) : vals.split(starts, 0);
+        NDList qs = byExample(q, starts);
+        NDList ks = byExample(keys, starts);
+        NDList vs = byExample(vals, starts);
         List<NDArray> parts = new ArrayList<>();
         for (int e = 0; e < qs.size(); e++) {
             parts.add(causal(qs.get(e), ks.get(e), vs.get(e)));
@@ -59,6 +59,10 @@ final class FusedAttention implements AutoCloseable {
     private static long[] exampleStarts(int[] examples) {
         return IntStream.range(1, examples.length).filter(i -> examples[i] != examples[i - 1])
                 .asLongStream().toArray();
+    }
+
+    private static NDList byExample(NDArray x, long[] starts) {
+        return starts.length == 0 ? new NDList(x) : x.split(starts, 0);
     }
 
     /** One example: [n, heads, d] in, [n, heads, d] out. */

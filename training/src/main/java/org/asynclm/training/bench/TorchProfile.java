@@ -14,7 +14,6 @@ import org.asynclm.runtime.files.AtomicFiles;
  */
 final class TorchProfile {
     private final Path target;
-    private boolean running;
 
     private TorchProfile(Path target) {
         this.target = target;
@@ -31,15 +30,10 @@ final class TorchProfile {
 
     void start() {
         JniUtils.startProfile(false, true, false);
-        running = true;
     }
 
-    /** Stops the profiler, if it was started, and writes its trace under a temporary name that is then renamed. */
+    /** Stops the profiler and writes its trace under a temporary name that is then renamed. */
     void stop() throws IOException {
-        if (!running) {
-            return;
-        }
-        running = false;
         AtomicFiles.write(target, tmp -> JniUtils.stopProfile(tmp.toString()));
     }
 }

@@ -24,7 +24,7 @@ import org.asynclm.runtime.BadInputException;
  * step with bias-corrected moments; before it, the gradients clipped to a global norm as clip_grad_norm_ does. The
  * whole step is one call of a TorchScript module ({@code tools/make_adamw_module.py}) that runs PyTorch's _foreach
  * ops over all the weights at once: written op by op through DJL it took some 15 JNI calls a weight, whose overhead
- * cost twice the arithmetic (libtorch's profile, {@code bench train --profile}). Moments live in the optimiser's own
+ * cost twice the arithmetic under libtorch's profiler (14.8 against 6.7 ms a step, {@code bench train --profile}). Moments live in the optimiser's own
  * manager, outside any per-step scope. Runs outside the gradient collector; the module works under no-grad.
  */
 public final class AdamW implements AutoCloseable {
