@@ -252,7 +252,7 @@ final class ChatCommand implements Callable<Integer> {
                             BlockingDeque<String> lines, TimelineRecorder rec, PrintWriter o)
             throws BadInputException, InterruptedException {
         Map<String, Tool> tools = ScenarioTools.of(task);
-        int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), request));
+        int[] prompt = tok.encode(ChatPrompt.render(ModelRuns.system(tools), request));
         WallClock clock = new WallClock(paceMs > 0);
         CostModel cost = new CostModel(CostModel.msToNanos(paceMs), 0, CostModel.Deployment.LOCAL, 0);
         try (Engine engine = engines.make(); ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
@@ -351,7 +351,7 @@ final class ChatCommand implements Callable<Integer> {
     private TurnSummary runServedTurn(Scenario task, String request, BlockingDeque<String> lines, PrintWriter o)
             throws InterruptedException {
         Map<String, Tool> tools = ScenarioTools.of(task);
-        String prompt = ChatPrompt.render(ChatPrompt.system(tools.values()), request);
+        String prompt = ChatPrompt.render(ModelRuns.system(tools), request);
         SessionClient client = new SessionClient(OpenAiServer.of(baseUrl, checkpoint.model.toString()));
         WallClock clock = new WallClock(false);
         AtomicReference<String> session = new AtomicReference<>();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.asynclm.datagen.config.DatagenConfig;
 import org.asynclm.model.llama.Llama;
 import org.asynclm.model.llama.LlamaEngine;
 import org.asynclm.model.llama.Sampler;
@@ -60,7 +61,7 @@ final class ModelRuns {
         Map<String, TimelineRecorder> timelines = new LinkedHashMap<>();
         for (Method m : methods) {
             Map<String, Tool> tools = ScenarioTools.of(scenario);
-            int[] prompt = tok.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), scenario.userPrompt()));
+            int[] prompt = tok.encode(ChatPrompt.render(system(tools), scenario.userPrompt()));
             WallClock clock = new WallClock(false); // the model's own speed is the real TPOT
             TimelineRecorder rec = new TimelineRecorder();
             try (Engine engine = engines.get(); ThreadToolExecutor executor = new ThreadToolExecutor(clock, 0)) {
@@ -71,5 +72,10 @@ final class ModelRuns {
             timelines.put(m.id(), rec);
         }
         return new Runs(outcomes, timelines);
+    }
+
+    /** A scenario's system prompt for a trained model: its functions listed as datagen lists synthetic tasks'. */
+    static String system(Map<String, Tool> tools) {
+        return ChatPrompt.system(tools.values(), DatagenConfig.listingFor(DatagenConfig.Source.SYNTHETIC));
     }
 }

@@ -55,7 +55,10 @@ class TaskBpeTest {
             bytes += text.getBytes(StandardCharsets.UTF_8).length;
             tokens += ids.length;
         }
-        assertTrue(bytes > 3.0 * tokens, "a task-trained BPE makes traces at least 3x shorter than bytes: "
+        // 2.7x on these traces, whose functions are listed as signatures (with JSON schemas, far more repetitive, the
+        // bar was 3x; the quickstart's tokenizer read its JSON-listed traces at 3.43 bytes a token, its signature-listed
+        // ones at 2.93)
+        assertTrue(bytes > 2.5 * tokens, "a task-trained BPE makes traces at least 2.5x shorter than bytes: "
                 + bytes + " bytes, " + tokens + " tokens");
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
 import org.asynclm.runtime.teacher.PolicyName;
@@ -46,6 +47,10 @@ public final class ConfigLoader {
         loaded.check(c.n() >= 1, "n", "must be at least 1");
         loaded.check(c.policy() != null, "policy", "must be one of " + ConfigName.ids(PolicyName.class));
         loaded.check(c.method() == Method.ASYNC || c.method() == Method.SYNC, "method", "must be async or sync");
+        loaded.check(c.functionListing() != null, "function_listing",
+                "must be one of " + ConfigName.ids(FunctionListing.class));
+        loaded.check(c.source() == DatagenConfig.Source.SYNTHETIC || c.functionListing() == FunctionListing.JSON,
+                "function_listing", "BFCL's tasks are listed as json, as eval bfcl gives them to a model");
         loaded.check(c.format() != null, "format", "must be one of " + ConfigName.ids(DatagenConfig.Format.class));
         loaded.check(c.tokenizer() != null, "tokenizer", "must be 'byte' or the path of a tokenizer.json");
         range(loaded, c.tpotMs(), "tpot_ms", 0, false);

@@ -64,7 +64,7 @@ public final class TraceGenerator {
         CostModel cost = new CostModel(CostModel.msToNanos(tpotMs), CostModel.msToNanos(config.prefillMsPerToken()),
                 CostModel.Deployment.LOCAL, 0);
         Simulator sim = new Simulator(tokenizer, cost, config.policy(), seed, config.maxTokens());
-        String system = ChatPrompt.system(task.tools(), config.method());
+        String system = ChatPrompt.system(task.tools(), config.method(), config.functionListing());
         int[] prompt = tokenizer.encode(ChatPrompt.render(system, task.scenario().userPrompt()));
         Simulator.Prepared prepared = sim.prepare(task.scenario(), prompt);
         Map<String, String> inIssueOrder = issueOrder(task.scenario(), sim.run(prepared,

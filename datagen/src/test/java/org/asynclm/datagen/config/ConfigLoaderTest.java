@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.teacher.PolicyName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,17 @@ class ConfigLoaderTest {
         assertEquals(new Range(5, 30), c.tpotMs());
         assertEquals(new Range(1, 1000), c.estimatedMs());
         assertEquals(0.25, c.bfcl().trainFraction());
+        assertEquals(FunctionListing.SIGNATURES, c.functionListing(), "synthetic tasks list signatures");
+    }
+
+    @Test
+    void theFunctionListingFollowsTheSourceAndBfclKeepsJson() throws Exception {
+        assertEquals(FunctionListing.JSON, ConfigLoader.load(null, List.of("source=bfcl-parallel")).functionListing());
+        assertEquals(FunctionListing.JSON, ConfigLoader.load(null, List.of("function_listing=json")).functionListing());
+        String f = dir.resolve("c.yaml").toString();
+        assertEquals(f + ":2: function_listing: BFCL's tasks are listed as json, as eval bfcl gives them to a model",
+                error("source: bfcl-multi-turn\nfunction_listing: signatures\n"));
+        assertEquals(f + ":1: function_listing: must be one of [json, signatures]", error("function_listing: yaml\n"));
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.asynclm.runtime.exec.Invocation;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.exec.VirtualToolExecutor;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.tokens.Tokenizer;
 
@@ -84,7 +85,8 @@ public final class BfclRun {
         try (Engine engine = engines.get(); VirtualToolExecutor executor = new VirtualToolExecutor(clock, 0)) {
             Session s = new Session(engine, tokenizer, clock, executor, tools,
                     new SessionConfig(Method.ASYNC, CostModel.local(5, 0), CacheCosts.SINGLE_USER, maxTokens), null);
-            Outcome o = s.run(tokenizer.encode(ChatPrompt.render(ChatPrompt.system(tools.values()), user(e))));
+            String system = ChatPrompt.system(tools.values(), FunctionListing.JSON); // as datagen lists BFCL's
+            Outcome o = s.run(tokenizer.encode(ChatPrompt.render(system, user(e))));
             List<String> calls = new ArrayList<>();
             for (CallRecord r : o.calls()) {
                 calls.add(r.body());

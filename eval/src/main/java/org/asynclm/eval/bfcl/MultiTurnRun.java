@@ -32,6 +32,7 @@ import org.asynclm.runtime.exec.Invocation;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.exec.VirtualToolExecutor;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.prompt.ChatPrompt.Turn;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.tokens.Tokenizer;
@@ -227,7 +228,7 @@ public final class MultiTurnRun {
             }
             conversation.addAll(userMessages(e, t, f, false));
             List<Turn> prompt = new ArrayList<>();
-            prompt.add(new Turn("system", ChatPrompt.system(tools.values())));
+            prompt.add(new Turn("system", ChatPrompt.system(tools.values(), FunctionListing.JSON)));
             prompt.addAll(conversation);
             VirtualClock clock = new VirtualClock();
             Outcome o;
