@@ -8,9 +8,9 @@ import java.util.Set;
 import org.asynclm.runtime.BadInputException;
 import org.asynclm.runtime.Method;
 import org.asynclm.runtime.config.ConfigName;
-import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.config.ConfigOverride;
 import org.asynclm.runtime.config.YamlConfig;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.teacher.PolicyName;
 
 /**

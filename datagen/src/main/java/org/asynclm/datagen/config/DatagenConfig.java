@@ -16,8 +16,9 @@ import org.asynclm.runtime.tokens.TokenizerChoice;
  * come from the same config, so a model is judged on the prompt it was trained on.
  */
 public record DatagenConfig(Source source, int n, long seed, PolicyName policy, Method method,
-                            FunctionListing functionListing, Format format, TokenizerChoice tokenizer, Range tpotMs, Range estimatedMs, Range noise,
-                            double prefillMsPerToken, int maxTokens, Synthetic synthetic, Bfcl bfcl) {
+                            FunctionListing functionListing, Format format, TokenizerChoice tokenizer, Range tpotMs,
+                            Range estimatedMs, Range noise, double prefillMsPerToken, int maxTokens, Synthetic synthetic,
+                            Bfcl bfcl) {
 
     /** A listing left out follows the source ({@link #listingFor}). */
     public DatagenConfig {

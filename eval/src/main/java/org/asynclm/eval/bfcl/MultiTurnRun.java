@@ -32,8 +32,8 @@ import org.asynclm.runtime.exec.Invocation;
 import org.asynclm.runtime.exec.Tool;
 import org.asynclm.runtime.exec.VirtualToolExecutor;
 import org.asynclm.runtime.prompt.ChatPrompt;
-import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.prompt.ChatPrompt.Turn;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.scenario.LatencyDistribution;
 import org.asynclm.runtime.tokens.Tokenizer;
 

@@ -32,6 +32,7 @@ public final class ChatPrompt {
         return system(tools, FunctionListing.JSON);
     }
 
+    /** The system prompt of an Async model for {@code tools}, listed as {@code listing}. */
     public static String system(Collection<Tool> tools, FunctionListing listing) {
         return system(tools.stream().map(Tool::schema).toList(), Method.ASYNC, listing);
     }
