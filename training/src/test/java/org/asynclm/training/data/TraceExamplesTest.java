@@ -11,9 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.asynclm.runtime.BadInputException;
+import org.asynclm.runtime.Method;
 import org.asynclm.runtime.prompt.ChatPrompt;
+import org.asynclm.runtime.prompt.FunctionListing;
 import org.asynclm.runtime.tokens.ByteTokenizer;
 import org.asynclm.runtime.tokens.Tokenizer.TextDecoder;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,24 @@ class TraceExamplesTest {
 
     private static Path traces() throws Exception {
         return Path.of(TraceExamplesTest.class.getResource("/traces.jsonl").toURI());
+    }
+
+    /**
+     * The committed traces were written before the listing was a choice, when every system prompt listed JSON: the
+     * JSON listing must write their system prompts again, character for character, from their own tool schemas.
+     */
+    @Test
+    void theJsonListingWritesTheCommittedTracesSystemPromptsAgain() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        List<String> lines = Files.readAllLines(traces());
+        for (String line : lines) {
+            JsonNode t = mapper.readTree(line);
+            List<ObjectNode> tools = new ArrayList<>();
+            t.get("tools").forEach(n -> tools.add((ObjectNode) n));
+            assertEquals(t.at("/messages/0/content").asText(),
+                    ChatPrompt.system(tools, Method.ASYNC, FunctionListing.JSON), t.get("id").asText());
+        }
+        assertTrue(lines.size() > 1);
     }
 
     private static String text(int[] ids, boolean[] mask, boolean wanted) {
@@ -88,7 +109,7 @@ class TraceExamplesTest {
             assertArrayEquals(s.ids(), onePass.get(1).examples().get(k).ids());
             assertArrayEquals(s.copied(), onePass.get(1).examples().get(k).copied());
             String system = t.at("/messages/0/content").asText();
-            String instructions = system.substring(0, system.indexOf("\nFunctions (JSON"));
+            String instructions = ChatPrompt.instructions(system);
             String context = text(s.ids(), s.trained(), false);
             assertTrue(context.startsWith(ChatPrompt.render(instructions, t.at("/messages/1/content").asText())),
                     context);
